@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict:
+    """What the navigation bar may offer the signed-in user."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "caseload": user.is_counsellor,
+            "centre_admin": user.is_centre_admin,
+            "django_admin": user.is_superuser,
+        }
+    }

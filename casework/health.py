@@ -1,0 +1,62 @@
+"""/healthz: the database, the broker and the last beat tick, as JSON (200 or 503)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+from .models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def _database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True}
+    except Exception as error:
+        logger.warning("healthz: database unavailable: %s", type(error).__name__)
+        return {"ok": False, "error": type(error).__name__}
+
+
+def _broker() -> dict:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return {"ok": True, "transport": conn.transport_cls}
+    except Exception as error:
+        logger.warning("healthz: broker unavailable: %s", type(error).__name__)
+        return {"ok": False, "error": type(error).__name__}
+
+
+def _beat() -> dict:
+    try:
+        tick = Heartbeat.objects.filter(name="beat").values_list("at", flat=True).first()
+    except Exception as error:
+        return {"ok": False, "error": type(error).__name__}
+    if tick is None:
+        return {"ok": False, "last_tick": None, "error": "no tick yet"}
+    age = (timezone.now() - tick).total_seconds()
+    return {
+        "ok": age <= settings.HEARTBEAT_STALE_AFTER_SECONDS,
+        "last_tick": tick.isoformat(),
+        "age_seconds": round(age, 1),
+    }
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "broker": _broker(), "beat": _beat()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,149 @@
+"""Demo data for `make run`: centres, a user for every role, clients and cases in every state.
+
+Idempotent: a second run finds what the first made and adds nothing. The passwords are
+documented in the README and exist only in demo data.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from casework.models import Centre, Network, Role, User, UserRole
+from clients import services
+from clients.models import CaseOutcome, CaseStatus, Client, ResidenceSituation
+
+DEMO_PASSWORD = "casework-demo"
+
+USERS = [
+    # username, first name, last name, centre code, roles
+    ("amina", "Amina", "Counsellor", "FOY", [Role.COUNSELLOR]),
+    ("bram", "Bram", "Counsellor", "FOY", [Role.COUNSELLOR]),
+    ("chloe", "Chloé", "Admin", "FOY", [Role.CENTRE_ADMIN]),
+    ("dirk", "Dirk", "Coordinator", "FOY", [Role.COORDINATOR]),
+    ("elif", "Elif", "Counsellor", "GNT", [Role.COUNSELLOR, Role.CENTRE_ADMIN]),
+    ("farid", "Farid", "Coach", None, [Role.ICAM_COACH]),
+]
+
+# Fictional clients: first name, country, languages, residence situation, case path.
+CLIENTS = [
+    ("Samira", "MA", ["ar", "fr"], ResidenceSituation.UNDOCUMENTED, CaseStatus.INTAKE, ""),
+    ("Yonas", "ER", ["ti", "en"], ResidenceSituation.ASYLUM_REFUSED, CaseStatus.ORIENTATION, ""),
+    ("Ioana", "RO", ["ro"], ResidenceSituation.OTHER, CaseStatus.ACTION, ""),
+    (
+        "Karim",
+        "DZ",
+        ["ar", "ber"],
+        ResidenceSituation.REGULARISATION_9BIS,
+        CaseStatus.FOLLOW_UP,
+        "",
+    ),
+    (
+        "Lena",
+        "UA",
+        ["uk", "ru"],
+        ResidenceSituation.DUBLIN,
+        CaseStatus.CLOSED,
+        CaseOutcome.ONWARD_MIGRATION,
+    ),
+    (
+        "Moussa",
+        "SN",
+        ["wo", "fr"],
+        ResidenceSituation.UNDOCUMENTED,
+        CaseStatus.CLOSED,
+        CaseOutcome.VOLUNTARY_RETURN,
+    ),
+]
+
+PATH = [CaseStatus.ORIENTATION, CaseStatus.ACTION, CaseStatus.FOLLOW_UP]
+
+
+class Command(BaseCommand):
+    help = "Create demo centres, users for every role, clients and cases (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
+
+    def handle(self, *args, logins: bool = False, **options):
+        if not logins:
+            with transaction.atomic():
+                self._create()
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, *_rest, roles in USERS:
+            names = ", ".join(str(Role(r).label) for r in roles)
+            self.stdout.write(f"  {username:<8} {names}")
+
+    def _create(self) -> None:
+        network, _ = Network.objects.get_or_create(name="Brussels–Flanders orientation network")
+        centres = {
+            "FOY": Centre.objects.get_or_create(
+                code="FOY", defaults={"name": "Foyer Brussels (demo)", "network": network}
+            )[0],
+            "GNT": Centre.objects.get_or_create(
+                code="GNT", defaults={"name": "Integration centre Ghent (demo)", "network": network}
+            )[0],
+        }
+        users = {}
+        for username, first, last, code, roles in USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    centre=centres.get(code),
+                    email=f"{username}@example.org",
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                for role in roles:
+                    UserRole.objects.create(user=user, role=role)
+            users[username] = user
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+
+        if Client.objects.filter(centre=centres["FOY"]).exists():
+            return
+        amina, bram = users["amina"], users["bram"]
+        for index, (first, country, languages, residence, status, outcome) in enumerate(CLIENTS):
+            counsellor = amina if index % 3 != 2 else bram
+            _client, case = services.client_create(
+                actor=counsellor,
+                data={
+                    "first_name": first,
+                    "country_of_origin": country,
+                    "languages": languages,
+                    "residence_situation": residence,
+                    "interpreter_needed": "fr" not in languages and "en" not in languages,
+                    "year_of_arrival": 2015 + index,
+                },
+            )
+            self._walk(case, counsellor, status, outcome)
+            if index == 1:
+                services.case_share(actor=counsellor, case=case, colleague=bram, level="view")
+            if index == 3:
+                services.case_share(actor=counsellor, case=case, colleague=bram, level="change")
+        gnt = users["elif"]
+        services.client_create(
+            actor=gnt,
+            data={"first_name": "Nadia", "country_of_origin": "AF", "languages": ["prs", "fa"]},
+        )
+
+    def _walk(self, case, actor, status, outcome) -> None:
+        for step in PATH:
+            if case.status == status:
+                return
+            if status == CaseStatus.CLOSED and step == CaseStatus.ACTION:
+                break
+            case = services.case_change_status(
+                actor=actor, case=case, expected_version=case.version, status=step
+            )
+        if status == CaseStatus.CLOSED:
+            services.case_change_status(
+                actor=actor,
+                case=case,
+                expected_version=case.version,
+                status=CaseStatus.CLOSED,
+                outcome=outcome,
+            )

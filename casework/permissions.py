@@ -1,0 +1,97 @@
+"""The core of the permission layer: object grants through guardian's direct foreign-key models.
+
+Structural ownership (the assigned counsellor, the centre) lives in indexed columns and is
+filtered by each app's ``access`` module. Exceptions — a case shared with a colleague — are
+rows of a guardian *direct* foreign-key model (``CaseUserObjectPermission``), which are indexed
+on (user, permission, object) and joined as ``pk IN (SELECT object_id ...)``.
+
+Grants and withdrawals happen only here, so each one leaves a history row with its actor.
+Guardian is always called with ``with_superuser=False`` and ``accept_global_perms=False``: a
+model-wide permission or a superuser flag must never open every confidential row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from guardian.models import UserObjectPermissionBase
+from guardian.shortcuts import get_objects_for_user
+
+from .models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def objects_granted_to(
+    user: User, codename: str, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    """Rows of ``queryset`` on which ``user`` holds an explicit object grant ``codename``."""
+    return get_objects_for_user(
+        user,
+        f"{queryset.model._meta.app_label}.{codename}",
+        klass=queryset,
+        use_groups=False,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def grant_subquery(
+    perm_model: type[UserObjectPermissionBase], user: User, codename: str
+) -> models.QuerySet:
+    """Ids of the objects on which ``user`` holds ``codename``, as a subquery for ``pk__in``."""
+    return perm_model.objects.filter(user=user, permission__codename=codename).values(
+        "content_object_id"
+    )
+
+
+def _permissions(model: type[models.Model], codenames: Iterable[str]) -> list[Permission]:
+    content_type = ContentType.objects.get_for_model(model)
+    found = list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
+    missing = set(codenames) - {p.codename for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions on {model.__name__}: {sorted(missing)}")
+    return found
+
+
+def object_grant(
+    *,
+    actor: User,
+    perm_model: type[UserObjectPermissionBase],
+    obj: models.Model,
+    user: User,
+    codenames: Iterable[str],
+) -> None:
+    """Give ``user`` exactly ``codenames`` on ``obj`` (adding and withdrawing as needed)."""
+    wanted = {p.pk: p for p in _permissions(type(obj), codenames)}
+    existing = perm_model.objects.filter(content_object=obj, user=user).select_related("permission")
+    for row in existing:
+        if row.permission_id in wanted:
+            wanted.pop(row.permission_id)
+        else:
+            row._history_user = actor
+            row.delete()
+    for permission in wanted.values():
+        row = perm_model(content_object=obj, user=user, permission=permission)
+        row._history_user = actor
+        row.save()
+
+
+def object_revoke(
+    *,
+    actor: User,
+    perm_model: type[UserObjectPermissionBase],
+    obj: models.Model,
+    user: User,
+) -> int:
+    """Withdraw every grant ``user`` holds on ``obj``; return how many were withdrawn."""
+    rows = list(perm_model.objects.filter(content_object=obj, user=user))
+    for row in rows:
+        # One delete per row (not a queryset delete) so each withdrawal has its history row.
+        row._history_user = actor
+        row.delete()
+    return len(rows)

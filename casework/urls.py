@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from . import views
+from .converters import IdConverter
+from .health import healthz
+
+register_converter(IdConverter, "id")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language_switch, name="language_switch"),
+    path("healthz", healthz, name="healthz"),
+    path("centre/users/", views.centre_users, name="centre_users"),
+    path("centre/users/new/", views.centre_user_create, name="centre_user_create"),
+    path("centre/users/<id:pk>/", views.centre_user_edit, name="centre_user_edit"),
+    path("centre/access-log/", views.access_log, name="access_log"),
+    path("", include("clients.urls")),
+    path("admin/", admin.site.urls),
+]

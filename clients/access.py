@@ -1,0 +1,106 @@
+"""Scoped reads of client files and cases: every view and form choice goes through here.
+
+A counsellor sees the cases of their centre that are assigned to them or shared with them,
+and the clients of those cases. Nobody else sees a case: not a coordinator, a centre admin,
+an ICAM coach or a superuser (they answer 404), whatever model-wide permission they hold.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as SQLCase
+from django.http import Http404
+
+from casework.models import User
+from casework.permissions import objects_granted_to
+
+from .models import Case, CaseUserObjectPermission, Client
+
+
+class Action(StrEnum):
+    VIEW = "view"  # read the case and its client file
+    CHANGE = "change"  # edit, move through states
+    MANAGE = "manage"  # share, withdraw a share, transfer: the assigned counsellor only
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """Cases ``user`` may read: assigned to them, or shared with them, in their centre."""
+    if not user.is_authenticated or not user.is_counsellor:
+        return Case.objects.none()
+    # Indexed columns first (centre, assigned counsellor), explicit grants second.
+    in_centre = Case.objects.filter(centre_id=user.centre_id)
+    shared = objects_granted_to(user, "view_case", in_centre)
+    return in_centre.filter(Q(assigned_to=user) | Q(pk__in=shared.values("pk")))
+
+
+def with_access(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
+    """Annotate each case with what ``user`` may do on it, in the same query."""
+    change_grant = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename="change_case"
+    )
+    return cases.annotate(
+        user_is_assigned=SQLCase(
+            When(assigned_to=user, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        user_has_change_grant=Exists(change_grant),
+    )
+
+
+def _allowed(case: Case, user: User, action: Action) -> bool:
+    if action == Action.VIEW:
+        return True
+    if action == Action.MANAGE:
+        return case.assigned_to_id == user.pk
+    return case.assigned_to_id == user.pk or case.user_has_change_grant
+
+
+def get_case_for(user: User, pk: int, action: Action = Action.VIEW) -> Case:
+    """The case ``pk`` if ``user`` may see it (else 404) and do ``action`` (else 403)."""
+    try:
+        case = (
+            with_access(visible_cases(user), user)
+            .select_related("client", "assigned_to")
+            .get(pk=pk)
+        )
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+    if not _allowed(case, user, action):
+        raise PermissionDenied
+    return case
+
+
+def can(user: User, case: Case, action: Action) -> bool:
+    """For a case fetched through ``get_case_for``/``with_access``: may ``user`` do ``action``?"""
+    return _allowed(case, user, action)
+
+
+def visible_clients(user: User) -> QuerySet[Client]:
+    """Clients with at least one case ``user`` may see."""
+    if not user.is_authenticated or not user.is_counsellor:
+        return Client.objects.none()
+    return Client.objects.filter(
+        centre_id=user.centre_id, pk__in=visible_cases(user).values("client_id")
+    )
+
+
+def get_client_for(user: User, pk: int, action: Action = Action.VIEW) -> Client:
+    """The client ``pk`` if ``user`` may see them (else 404) and edit them (else 403).
+
+    Editing a client needs the right to change at least one of their cases.
+    """
+    try:
+        client = visible_clients(user).get(pk=pk)
+    except Client.DoesNotExist:
+        raise Http404("No such client.") from None
+    if action != Action.VIEW:
+        changeable = with_access(visible_cases(user), user).filter(
+            Q(assigned_to=user) | Q(user_has_change_grant=True), client=client
+        )
+        if not changeable.exists():
+            raise PermissionDenied
+    return client

@@ -1,0 +1,298 @@
+"""The counsellor's screens: caseload, client file, case, shares, transfer, history.
+
+Every fetch goes through ``clients.access``: a row the user may not see answers 404, a row
+they may see but not change answers 403.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.audit import access_record
+from casework.errors import RuleBroken, StaleEdit
+from casework.models import AccessLog, User
+from casework.paging import paginate
+
+from . import services
+from .access import Action, can, get_case_for, get_client_for, visible_cases, with_access
+from .forms import CaseloadFilterForm, ClientForm, ShareForm, StatusForm, TransferForm
+from .history import case_history_entries, client_history_entries
+from .models import CaseStatus, CaseUserObjectPermission
+
+
+def _require_counsellor(request: HttpRequest) -> User:
+    if not request.user.is_counsellor:
+        raise Http404
+    return request.user
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = _require_counsellor(request)
+    form = CaseloadFilterForm(request.GET or None)
+    cases = with_access(visible_cases(user), user).select_related("client", "assigned_to")
+    status = ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["q"]:
+            cases = cases.filter(client__reference__icontains=form.cleaned_data["q"].strip())
+    if status == "all":
+        pass
+    elif status:
+        cases = cases.filter(status=status)
+    else:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    page, query = paginate(request, cases, settings.CASEWORK_PAGE_SIZE)
+    return render(request, "clients/caseload.html", {"page": page, "query": query, "form": form})
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    user = _require_counsellor(request)
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client, case = services.client_create(actor=user, data=form.cleaned_data)
+        except RuleBroken as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _("Client %(reference)s registered and case opened.")
+                % {"reference": client.reference},
+            )
+            return redirect("case_detail", pk=case.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@login_required
+def client_file(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for(request.user, pk)
+    access_record(
+        user=request.user,
+        kind=AccessLog.Kind.CLIENT,
+        obj_id=client.pk,
+        reference=client.reference,
+        centre_id=client.centre_id,
+    )
+    cases = list(
+        with_access(visible_cases(request.user), request.user)
+        .filter(client=client)
+        .select_related("assigned_to")
+        .order_by("-number")
+    )
+    can_edit = any(can(request.user, case, Action.CHANGE) for case in cases)
+    can_open_case = not client.cases.exclude(status=CaseStatus.CLOSED).exists()
+    return render(
+        request,
+        "clients/client_file.html",
+        {"client": client, "cases": cases, "can_edit": can_edit, "can_open_case": can_open_case},
+    )
+
+
+@login_required
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for(request.user, pk, Action.CHANGE)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(
+                actor=request.user,
+                client=client,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=form.cleaned_data,
+            )
+        except StaleEdit as error:
+            messages.error(request, error.message)
+        except RuleBroken as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The client file was saved."))
+            return redirect("client_file", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for(request.user, pk)
+    try:
+        case = services.case_open(actor=request.user, client=client)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+        return redirect("client_file", pk=client.pk)
+    messages.success(request, _("A new case was opened."))
+    return redirect("case_detail", pk=case.pk)
+
+
+def _shares(case) -> list[dict]:
+    """The colleagues a case is shared with, and whether they may edit."""
+    by_user: dict[int, dict] = {}
+    grants = CaseUserObjectPermission.objects.filter(content_object=case).select_related(
+        "user", "permission"
+    )
+    for grant in grants:
+        entry = by_user.setdefault(grant.user_id, {"user": grant.user, "can_change": False})
+        if grant.permission.codename == "change_case":
+            entry["can_change"] = True
+    return sorted(by_user.values(), key=lambda e: str(e["user"]))
+
+
+def _case_page(request: HttpRequest, case, **forms) -> HttpResponse:
+    user = request.user
+    manage = can(user, case, Action.MANAGE)
+    context = {
+        "case": case,
+        "client": case.client,
+        "can_change": can(user, case, Action.CHANGE) and not case.is_closed,
+        "can_manage": manage,
+        "shares": _shares(case) if manage else [],
+        "status_form": forms.get("status_form")
+        or StatusForm(current_status=case.status, initial={"version": case.version, "outcome": ""}),
+        "share_form": forms.get("share_form") or (ShareForm(case=case) if manage else None),
+    }
+    return render(request, "clients/case_detail.html", context)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    access_record(
+        user=request.user,
+        kind=AccessLog.Kind.CASE,
+        obj_id=case.pk,
+        reference=case.reference,
+        centre_id=case.centre_id,
+    )
+    return _case_page(request, case)
+
+
+@login_required
+@require_POST
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk, Action.CHANGE)
+    form = StatusForm(request.POST, current_status=case.status)
+    if form.is_valid():
+        try:
+            services.case_change_status(
+                actor=request.user,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except StaleEdit as error:
+            messages.error(request, error.message)
+            return redirect("case_detail", pk=case.pk)
+        except RuleBroken as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The case status was changed."))
+            return redirect("case_detail", pk=case.pk)
+    return _case_page(request, case, status_form=form)
+
+
+@login_required
+@require_POST
+def case_share(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk, Action.MANAGE)
+    form = ShareForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_share(
+                actor=request.user,
+                case=case,
+                colleague=form.cleaned_data["colleague"],
+                level=form.cleaned_data["level"],
+            )
+        except RuleBroken as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _("The case is now shared with %(name)s.")
+                % {"name": form.cleaned_data["colleague"]},
+            )
+            return redirect("case_detail", pk=case.pk)
+    return _case_page(request, case, share_form=form)
+
+
+@login_required
+@require_POST
+def case_share_withdraw(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk, Action.MANAGE)
+    colleague = User.objects.filter(pk=user_pk, centre_id=case.centre_id).first()
+    if colleague is None:
+        raise Http404
+    try:
+        services.case_share_withdraw(actor=request.user, case=case, colleague=colleague)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s no longer has access.") % {"name": colleague})
+    return redirect("case_detail", pk=case.pk)
+
+
+@login_required
+def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk, Action.MANAGE)
+    form = TransferForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_transfer(
+                actor=request.user,
+                case=case,
+                to_user=form.cleaned_data["to_user"],
+                keep_access=form.cleaned_data["keep_access"],
+            )
+        except RuleBroken as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _("The case was transferred to %(name)s.") % {"name": form.cleaned_data["to_user"]},
+            )
+            if form.cleaned_data["keep_access"]:
+                return redirect("case_detail", pk=case.pk)
+            return redirect("caseload")
+    return render(request, "clients/case_transfer.html", {"case": case, "form": form})
+
+
+@login_required
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    access_record(
+        user=request.user,
+        kind=AccessLog.Kind.CASE_HISTORY,
+        obj_id=case.pk,
+        reference=case.reference,
+        centre_id=case.centre_id,
+    )
+    return render(
+        request,
+        "clients/history.html",
+        {"case": case, "client": case.client, "entries": case_history_entries(case)},
+    )
+
+
+@login_required
+def client_history(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for(request.user, pk)
+    access_record(
+        user=request.user,
+        kind=AccessLog.Kind.CLIENT_HISTORY,
+        obj_id=client.pk,
+        reference=client.reference,
+        centre_id=client.centre_id,
+    )
+    return render(
+        request,
+        "clients/history.html",
+        {"case": None, "client": client, "entries": client_history_entries(client)},
+    )
