@@ -1,0 +1,167 @@
+"""Fixtures: the personas of every permission test, and real services that never skip in CI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+import pytest
+from django.test import Client as DjangoClient
+
+from casework.models import Role
+from clients import services
+
+from .factories import CentreFactory, UserFactory, counsellor, make_case
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, what: str) -> None:
+    """A test needing PostgreSQL, Redis or Chromium fails in CI when it is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available on this machine")
+
+
+# --- Personal data must never reach a log -------------------------------------------------
+# Tests plant these in client files and notes; the whole run's log records are searched.
+CANARIES = ("Zorblaxia", "Quetzalwyrm")
+
+
+class CanaryHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.hits: list[str] = []
+        self.pattern = re.compile("|".join(CANARIES))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += repr(record.exc_info[1])
+        if self.pattern.search(text):
+            self.hits.append(f"{record.name}: {text[:200]}")
+
+
+CANARY_HANDLER = CanaryHandler()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _watch_logs_for_personal_data():
+    root = logging.getLogger()
+    root.addHandler(CANARY_HANDLER)
+    previous = root.level
+    root.setLevel(logging.DEBUG)
+    yield
+    root.setLevel(previous)
+    root.removeHandler(CANARY_HANDLER)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if CANARY_HANDLER.hits:
+        print("\nPersonal data reached the logs:\n  " + "\n  ".join(CANARY_HANDLER.hits[:10]))
+        session.exitstatus = 1
+
+
+# --- Personas --------------------------------------------------------------------------------
+@pytest.fixture
+def centre(db):
+    return CentreFactory(code="FOY", name="Foyer")
+
+
+@pytest.fixture
+def other_centre(db):
+    return CentreFactory(code="GNT", name="Ghent")
+
+
+@pytest.fixture
+def holder(centre):
+    """The counsellor the case is assigned to."""
+    return counsellor(centre, username="holder")
+
+
+@pytest.fixture
+def reader(centre):
+    """A colleague the case is shared with, read-only."""
+    return counsellor(centre, username="reader")
+
+
+@pytest.fixture
+def editor(centre):
+    """A colleague the case is shared with, read and edit."""
+    return counsellor(centre, username="editor")
+
+
+@pytest.fixture
+def outsider(centre):
+    """A counsellor of the same centre with no access to the case."""
+    return counsellor(centre, username="outsider")
+
+
+@pytest.fixture
+def foreigner(other_centre):
+    """A counsellor of another centre."""
+    return counsellor(other_centre, username="foreigner")
+
+
+@pytest.fixture
+def coordinator(centre):
+    return UserFactory(centre=centre, username="coordinator", roles=[Role.COORDINATOR])
+
+
+@pytest.fixture
+def icam_coach(db):
+    return UserFactory(centre=None, username="coach", roles=[Role.ICAM_COACH])
+
+
+@pytest.fixture
+def centre_admin(centre):
+    return UserFactory(centre=centre, username="centreadmin", roles=[Role.CENTRE_ADMIN])
+
+
+@pytest.fixture
+def superuser(centre):
+    return UserFactory(
+        centre=centre, username="root", is_superuser=True, is_staff=True, roles=[Role.CENTRE_ADMIN]
+    )
+
+
+@pytest.fixture
+def case(holder, reader, editor):
+    """A case held by ``holder``, shared read-only with ``reader`` and to edit with ``editor``."""
+    case = make_case(holder, first_name="Amal", country_of_origin="MA", languages=["ar"])
+    services.case_share(actor=holder, case=case, colleague=reader, level="view")
+    services.case_share(actor=holder, case=case, colleague=editor, level="change")
+    return case
+
+
+class Browser(DjangoClient):
+    """A test client that enforces CSRF like a browser and sends the token it was given."""
+
+    def __init__(self, **kwargs):
+        super().__init__(enforce_csrf_checks=True, **kwargs)
+
+    def post(self, path, data=None, **kwargs):
+        if "csrftoken" not in self.cookies:
+            self.get("/accounts/login/")
+        data = dict(data or {})
+        data.setdefault("csrfmiddlewaretoken", self.cookies["csrftoken"].value)
+        return super().post(path, data, **kwargs)
+
+
+@pytest.fixture
+def web():
+    """Return a function giving a CSRF-enforcing client signed in as ``user`` (or anonymous)."""
+
+    def signed_in(user=None) -> Browser:
+        browser = Browser()
+        if user is not None:
+            browser.force_login(user)
+        return browser
+
+    return signed_in
