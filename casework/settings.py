@@ -188,5 +188,5 @@ LOGGING = {
     },
 }
 
-for folder in (VAR_DIR, BROKER_DIR / "queue", BROKER_DIR / "control"):
+for folder in (VAR_DIR, STATIC_ROOT, BROKER_DIR / "queue", BROKER_DIR / "control"):
     folder.mkdir(parents=True, exist_ok=True)

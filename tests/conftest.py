@@ -7,6 +7,8 @@ import os
 import re
 
 import pytest
+from django.conf import settings
+from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client as DjangoClient
 
 from casework.models import Role
@@ -57,6 +59,7 @@ def _watch_logs_for_personal_data():
     root.addHandler(CANARY_HANDLER)
     previous = root.level
     root.setLevel(logging.DEBUG)
+    logging.getLogger("factory").setLevel(logging.INFO)
     yield
     root.setLevel(previous)
     root.removeHandler(CANARY_HANDLER)
@@ -66,6 +69,12 @@ def pytest_sessionfinish(session, exitstatus):
     if CANARY_HANDLER.hits:
         print("\nPersonal data reached the logs:\n  " + "\n  ".join(CANARY_HANDLER.hits[:10]))
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing strength is not under test; a slow hasher would make every fixture slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # --- Personas --------------------------------------------------------------------------------
@@ -148,7 +157,8 @@ class Browser(DjangoClient):
 
     def post(self, path, data=None, **kwargs):
         if "csrftoken" not in self.cookies:
-            self.get("/accounts/login/")
+            # What a browser holds after any page with a form: the CSRF cookie.
+            self.cookies[settings.CSRF_COOKIE_NAME] = _get_new_csrf_string()
         data = dict(data or {})
         data.setdefault("csrfmiddlewaretoken", self.cookies["csrftoken"].value)
         return super().post(path, data, **kwargs)

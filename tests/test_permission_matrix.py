@@ -1,0 +1,143 @@
+"""Every URL of the project × every persona: the status each must get.
+
+Adding a URL without an entry here fails ``test_every_url_has_an_entry``: a new screen cannot
+ship without deciding who may open it. 404 means "not yours (or does not exist)", 403 means
+"yours to see, not to change", "login" means the sign-in redirect.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import Browser
+
+PERSONAS = [
+    "anonymous",
+    "holder",
+    "editor",
+    "reader",
+    "outsider",
+    "foreigner",
+    "coordinator",
+    "icam_coach",
+    "centre_admin",
+    "superuser",
+]
+COUNSELLORS = ["holder", "editor", "reader", "outsider", "foreigner"]
+NON_COUNSELLORS = ["coordinator", "icam_coach", "centre_admin", "superuser"]
+LOGIN = "login"
+
+
+def expect(default, **overrides):
+    table = {persona: default for persona in PERSONAS}
+    table["anonymous"] = LOGIN
+    table.update(overrides)
+    return table
+
+
+def on_case(holder, editor, reader, others=404):
+    """Expectations for a URL about the shared case: everyone else answers ``others``."""
+    return expect(others, holder=holder, editor=editor, reader=reader)
+
+
+CASE = lambda f: {"pk": f["case"].pk}  # noqa: E731
+CLIENT = lambda f: {"pk": f["case"].client_id}  # noqa: E731
+NONE = lambda f: {}  # noqa: E731
+
+# name: (method, url kwargs, POST data, expected status per persona)
+MATRIX = {
+    "home": (
+        "get",
+        NONE,
+        None,
+        expect(302, coordinator=200, icam_coach=200),
+    ),
+    "login": ("get", NONE, None, expect(302, anonymous=200)),
+    "logout": ("post", NONE, {}, expect(302, anonymous=302)),
+    "language_switch": ("post", NONE, {"language": "nl"}, expect(302, anonymous=302)),
+    "healthz": ("get", NONE, None, expect(503, anonymous=503)),
+    "centre_users": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
+    "centre_user_create": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
+    "centre_user_edit": (
+        "get",
+        lambda f: {"pk": f["holder"].pk},
+        None,
+        expect(404, centre_admin=200, superuser=200),
+    ),
+    "access_log": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
+    "caseload": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
+    "client_create": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
+    "client_file": ("get", CLIENT, None, on_case(200, 200, 200)),
+    "client_edit": ("get", CLIENT, None, on_case(200, 200, 403)),
+    "client_history": ("get", CLIENT, None, on_case(200, 200, 200)),
+    # The client still has an open case: the request is refused with a message (302 back).
+    "case_open": ("post", CLIENT, {}, on_case(302, 302, 302)),
+    "case_detail": ("get", CASE, None, on_case(200, 200, 200)),
+    # Empty form: re-rendered with errors (200) for those allowed to change the case.
+    "case_status": ("post", CASE, {}, on_case(200, 200, 403)),
+    "case_share": ("post", CASE, {}, on_case(200, 403, 403)),
+    "case_share_withdraw": (
+        "post",
+        lambda f: {"pk": f["case"].pk, "user_pk": f["reader"].pk},
+        {},
+        on_case(302, 403, 403),
+    ),
+    "case_transfer": ("get", CASE, None, on_case(200, 403, 403)),
+    "case_history": ("get", CASE, None, on_case(200, 200, 200)),
+    # Django's admin is for superusers only; everyone else is sent to its login.
+    "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
+}
+
+
+def _names(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace == "admin":
+                # Django's own admin views: the index stands for them (superuser-only site).
+                yield "admin:index"
+                continue
+            yield from _names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL pattern {entry.pattern} has no name"
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_an_entry():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - set(MATRIX) == set(), "URLs without a permission-matrix entry"
+    assert set(MATRIX) - names == set(), "Matrix entries for URLs that no longer exist"
+
+
+@pytest.fixture
+def world(request, case, outsider, foreigner, coordinator, icam_coach, centre_admin, superuser):
+    return {
+        "case": case,
+        "holder": case.assigned_to,
+        "editor": request.getfixturevalue("editor"),
+        "reader": request.getfixturevalue("reader"),
+        "outsider": outsider,
+        "foreigner": foreigner,
+        "coordinator": coordinator,
+        "icam_coach": icam_coach,
+        "centre_admin": centre_admin,
+        "superuser": superuser,
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_the_expected_status(world, persona, name):
+    method, kwargs, data, expected = MATRIX[name]
+    browser = Browser()
+    if persona != "anonymous":
+        browser.force_login(world[persona])
+    url = reverse(name, kwargs=kwargs(world))
+    response = browser.post(url, data) if method == "post" else browser.get(url)
+    want = expected[persona]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want, f"{persona} on {name}"
