@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog, User
@@ -70,7 +71,7 @@ def field_history(
         name: formatters.get(name) or _default_formatter(model._meta.get_field(name))
         for name in fields
     }
-    labels = {name: str(model._meta.get_field(name).verbose_name).capitalize() for name in fields}
+    labels = {name: capfirst(str(model._meta.get_field(name).verbose_name)) for name in fields}
     entries: list[HistoryEntry] = []
     previous = None
     for record in records:

@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from .models import AccessLog, Role, User
 
 
+class PlainLabelsMixin:
+    """Labels without Django's trailing colon, as on the sign-in page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -16,7 +24,7 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=Role.choices, label=_("Roles"), required=False, **kwargs)
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(PlainLabelsMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
@@ -51,7 +59,7 @@ class UserCreateForm(forms.Form):
         return data
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(PlainLabelsMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -59,8 +67,10 @@ class UserEditForm(forms.Form):
     roles = RolesField()
 
 
-class AccessLogFilterForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none(), required=False)
+class AccessLogFilterForm(PlainLabelsMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+    )
     kind = forms.ChoiceField(
         label=_("What"), choices=[("", _("Everything")), *AccessLog.Kind.choices], required=False
     )

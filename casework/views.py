@@ -148,3 +148,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(at__date__lte=data["until"])
     page, query = paginate(request, entries, 50)
     return render(request, "casework/access_log.html", {"form": form, "page": page, "query": query})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form in the site's layout and language, not Django's debug page."""
+    return render(request, "403_csrf.html", status=403)

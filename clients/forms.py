@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import PlainLabelsMixin
 from casework.models import Role, User
 
 from .languages import LANGUAGE_CHOICES
@@ -11,13 +12,12 @@ from .models import CaseOutcome, CaseStatus, Client
 from .services import CLIENT_EDITABLE_FIELDS, allowed_transitions
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(PlainLabelsMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=LANGUAGE_CHOICES,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -59,7 +59,7 @@ class ClientForm(forms.ModelForm):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(PlainLabelsMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -91,8 +91,10 @@ def colleagues_of(centre_id: int, *, exclude: list[int]) -> forms.models.QuerySe
     )
 
 
-class ShareForm(forms.Form):
-    colleague = forms.ModelChoiceField(label=_("Colleague"), queryset=User.objects.none())
+class ShareForm(PlainLabelsMixin, forms.Form):
+    colleague = forms.ModelChoiceField(
+        label=_("Colleague"), queryset=User.objects.none(), empty_label=_("Choose a colleague")
+    )
     level = forms.ChoiceField(
         label=_("Access"),
         choices=[("view", _("Read only")), ("change", _("Read and edit"))],
@@ -106,8 +108,12 @@ class ShareForm(forms.Form):
         )
 
 
-class TransferForm(forms.Form):
-    to_user = forms.ModelChoiceField(label=_("New counsellor"), queryset=User.objects.none())
+class TransferForm(PlainLabelsMixin, forms.Form):
+    to_user = forms.ModelChoiceField(
+        label=_("New counsellor"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a counsellor"),
+    )
     keep_access = forms.BooleanField(
         label=_("Keep read access for me"), required=False, initial=False
     )
@@ -119,7 +125,7 @@ class TransferForm(forms.Form):
         )
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(PlainLabelsMixin, forms.Form):
     q = forms.CharField(label=_("Reference"), required=False, max_length=40)
     status = forms.ChoiceField(
         label=_("Status"),

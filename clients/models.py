@@ -72,7 +72,7 @@ class Client(models.Model):
         _("residence situation"),
         max_length=30,
         choices=ResidenceSituation.choices,
-        default=ResidenceSituation.UNDOCUMENTED,
+        blank=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False

@@ -24,6 +24,7 @@ from .access import Action, can, get_case_for, get_client_for, visible_cases, wi
 from .forms import CaseloadFilterForm, ClientForm, ShareForm, StatusForm, TransferForm
 from .history import case_history_entries, client_history_entries
 from .models import CaseStatus, CaseUserObjectPermission
+from .services import CLIENT_EDITABLE_FIELDS
 
 
 def _require_counsellor(request: HttpRequest) -> User:
@@ -96,10 +97,41 @@ def client_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _display(field, value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value in (None, "", []):
+        return "—"
+    choices = {str(key): label for key, label in getattr(field, "choices", None) or []}
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(str(choices.get(str(v), v)) for v in values)
+
+
+def _conflicts(form: ClientForm, current) -> list[tuple[str, str]]:
+    """Fields where what the user typed differs from what someone else has just saved."""
+    found = []
+    for name in CLIENT_EDITABLE_FIELDS:
+        field = form.fields[name]
+        typed = _display(field, form.cleaned_data.get(name))
+        saved = _display(field, getattr(current, name))
+        if typed != saved:
+            found.append((str(field.label), saved))
+    return found
+
+
 @login_required
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for(request.user, pk, Action.CHANGE)
+    if request.method != "POST":
+        access_record(
+            user=request.user,
+            kind=AccessLog.Kind.CLIENT,
+            obj_id=client.pk,
+            reference=client.reference,
+            centre_id=client.centre_id,
+        )
     form = ClientForm(request.POST or None, instance=client)
+    conflicts: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(
@@ -109,13 +141,25 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.cleaned_data,
             )
         except StaleEdit as error:
+            # Keep what the user typed, show what changed meanwhile, and base a new save on
+            # the current version: saving again is then a deliberate choice, not an accident.
             messages.error(request, error.message)
+            current = get_client_for(request.user, pk, Action.CHANGE)
+            conflicts = _conflicts(form, current)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = ClientForm(data, instance=current)
+            form.is_valid()
         except RuleBroken as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, _("The client file was saved."))
             return redirect("client_file", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client, "conflicts": conflicts},
+    )
 
 
 @login_required
@@ -204,6 +248,9 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk, Action.MANAGE)
     form = ShareForm(request.POST, case=case)
     if form.is_valid():
+        already_shared = CaseUserObjectPermission.objects.filter(
+            content_object=case, user=form.cleaned_data["colleague"]
+        ).exists()
         try:
             services.case_share(
                 actor=request.user,
@@ -214,11 +261,13 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleBroken as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(
-                request,
-                _("The case is now shared with %(name)s.")
-                % {"name": form.cleaned_data["colleague"]},
-            )
+            colleague = form.cleaned_data["colleague"]
+            level = dict(form.fields["level"].choices)[form.cleaned_data["level"]]
+            if already_shared:
+                text = _("%(name)s’s access is now: %(level)s.")
+            else:
+                text = _("The case is now shared with %(name)s: %(level)s.")
+            messages.success(request, text % {"name": colleague, "level": level})
             return redirect("case_detail", pk=case.pk)
     return _case_page(request, case, share_form=form)
 

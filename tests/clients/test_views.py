@@ -86,15 +86,24 @@ def test_editing_a_client_leaves_history_with_the_editor(web, case, editor):
 def test_a_second_edit_on_the_same_version_is_refused_and_overwrites_nothing(web, case, holder):
     client = case.client
     form = {"first_name": "First", "residence_situation": "undocumented", "version": 1}
-    assert (
-        web(holder).post(reverse("client_edit", kwargs={"pk": client.pk}), form).status_code == 302
-    )
+    url = reverse("client_edit", kwargs={"pk": client.pk})
+    assert web(holder).post(url, form).status_code == 302
     form["first_name"] = "Second"
-    response = web(holder).post(reverse("client_edit", kwargs={"pk": client.pk}), form)
+    response = web(holder).post(url, form)
     assert response.status_code == 200
-    assert "Someone else changed" in response.content.decode()
+    page = response.content.decode()
+    assert "Someone else changed" in page
+    assert "First" in page  # what is saved now is shown...
+    assert response.context["form"]["first_name"].value() == "Second"  # ...and the input kept
     client.refresh_from_db()
     assert client.first_name == "First"
+    # Saving again is now a deliberate overwrite based on the current version.
+    response = web(holder).post(
+        url, {**form, "version": response.context["form"]["version"].value()}
+    )
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.first_name == "Second"
 
 
 def test_moving_a_case_through_the_form(web, case, editor):
