@@ -72,7 +72,9 @@ class AccessLogFilterForm(PlainLabelsMixin, forms.Form):
         label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
     )
     kind = forms.ChoiceField(
-        label=_("What"), choices=[("", _("Everything")), *AccessLog.Kind.choices], required=False
+        label=_("Item opened"),
+        choices=[("", _("Everything")), *AccessLog.Kind.choices],
+        required=False,
     )
     reference = forms.CharField(label=_("Reference"), max_length=40, required=False)
     since = forms.DateField(

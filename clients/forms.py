@@ -130,5 +130,5 @@ class CaseloadFilterForm(PlainLabelsMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All open")), *CaseStatus.choices, ("all", _("All"))],
+        choices=[("", _("Open cases")), *CaseStatus.choices, ("all", _("All cases"))],
     )

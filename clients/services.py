@@ -178,7 +178,7 @@ def case_share(*, actor: User, case: Case, colleague: User, level: str) -> Case:
     locked = _lock_case(case, holder=actor)
     if colleague.pk == actor.pk or colleague.pk == locked.assigned_to_id:
         raise RuleBroken(
-            _("The assigned counsellor already has this case; share it with a colleague."),
+            _("This case is already assigned to that counsellor; choose another colleague."),
             field="colleague",
         )
     _require_colleague(locked, colleague)

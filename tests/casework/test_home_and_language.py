@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from casework.models import User
+from casework.models import User, UserRole
 from clients.models import Case, CaseStatus, Client
 
 
@@ -72,3 +72,24 @@ def test_demo_data_is_idempotent_and_covers_every_state(db):
     assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
     assert not Case.history.filter(history_user__isnull=True).exists()
     assert not Client.history.filter(history_user__isnull=True).exists()
+    assert not UserRole.history.filter(history_user__isnull=True).exists()
+
+
+def test_a_language_chosen_before_signing_in_is_kept_after(web, holder):
+    from tests.factories import PASSWORD
+
+    browser = web()
+    browser.post(reverse("language_switch"), {"language": "fr", "next": "/accounts/login/"})
+    browser.post(reverse("login"), {"username": "holder", "password": PASSWORD})
+    assert User.objects.get(pk=holder.pk).language == "fr"
+    assert '<html lang="fr">' in browser.get(reverse("caseload")).content.decode()
+
+
+def test_a_refused_form_gets_a_readable_page_in_the_layout(holder):
+    from django.test import Client as DjangoClient
+
+    browser = DjangoClient(enforce_csrf_checks=True)
+    browser.force_login(holder)
+    response = browser.post(reverse("client_create"), {"first_name": "Amal"})
+    assert response.status_code == 403
+    assert "Nothing was saved" in response.content.decode()

@@ -73,6 +73,7 @@ class Command(BaseCommand):
         for username, *_rest, roles in USERS:
             names = ", ".join(str(Role(r).label) for r in roles)
             self.stdout.write(f"  {username:<8} {names}")
+        self.stdout.write(f"  {'admin':<8} Superuser (Django admin only; opens no case file)")
 
     def _create(self) -> None:
         network, _ = Network.objects.get_or_create(name="Brussels–Flanders orientation network")
@@ -84,6 +85,13 @@ class Command(BaseCommand):
                 code="GNT", defaults={"name": "Integration centre Ghent (demo)", "network": network}
             )[0],
         }
+        # The demo's own superuser is the recorded author of the accounts it creates.
+        admin = User.objects.filter(username="admin").first()
+        if admin is None:
+            admin = User(username="admin", email="admin@example.org")
+            admin.is_staff = admin.is_superuser = True
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
         users = {}
         for username, first, last, code, roles in USERS:
             user = User.objects.filter(username=username).first()
@@ -96,12 +104,13 @@ class Command(BaseCommand):
                     email=f"{username}@example.org",
                 )
                 user.set_password(DEMO_PASSWORD)
+                user._history_user = admin
                 user.save()
                 for role in roles:
-                    UserRole.objects.create(user=user, role=role)
+                    grant = UserRole(user=user, role=role)
+                    grant._history_user = admin
+                    grant.save()
             users[username] = user
-        if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
 
         if Client.objects.filter(centre=centres["FOY"]).exists():
             return
