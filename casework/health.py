@@ -30,7 +30,7 @@ def _database() -> dict:
 def _broker() -> dict:
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
         return {"ok": True, "transport": conn.transport_cls}
     except Exception as error:
         logger.warning("healthz: broker unavailable: %s", type(error).__name__)

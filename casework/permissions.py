@@ -6,38 +6,22 @@ rows of a guardian *direct* foreign-key model (``CaseUserObjectPermission``), wh
 on (user, permission, object) and joined as ``pk IN (SELECT object_id ...)``.
 
 Grants and withdrawals happen only here, so each one leaves a history row with its actor.
-Guardian is always called with ``with_superuser=False`` and ``accept_global_perms=False``: a
-model-wide permission or a superuser flag must never open every confidential row.
+Lists filter on the grant rows directly rather than through guardian's
+``get_objects_for_user``, whose generated SQL nests the queryset three times; and access is
+never decided with ``user.has_perm(perm, obj)``, which Django answers True for any active
+superuser: a superuser flag or a model-wide permission must never open a confidential row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from guardian.models import UserObjectPermissionBase
-from guardian.shortcuts import get_objects_for_user
 
 from .models import User
-
-M = TypeVar("M", bound=models.Model)
-
-
-def objects_granted_to(
-    user: User, codename: str, queryset: models.QuerySet[M]
-) -> models.QuerySet[M]:
-    """Rows of ``queryset`` on which ``user`` holds an explicit object grant ``codename``."""
-    return get_objects_for_user(
-        user,
-        f"{queryset.model._meta.app_label}.{codename}",
-        klass=queryset,
-        use_groups=False,
-        with_superuser=False,
-        accept_global_perms=False,
-    )
 
 
 def grant_subquery(

@@ -15,7 +15,7 @@ from django.db.models import Case as SQLCase
 from django.http import Http404
 
 from casework.models import User
-from casework.permissions import objects_granted_to
+from casework.permissions import grant_subquery
 
 from .models import Case, CaseUserObjectPermission, Client
 
@@ -31,9 +31,8 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_counsellor:
         return Case.objects.none()
     # Indexed columns first (centre, assigned counsellor), explicit grants second.
-    in_centre = Case.objects.filter(centre_id=user.centre_id)
-    shared = objects_granted_to(user, "view_case", in_centre)
-    return in_centre.filter(Q(assigned_to=user) | Q(pk__in=shared.values("pk")))
+    shared = grant_subquery(CaseUserObjectPermission, user, "view_case")
+    return Case.objects.filter(Q(assigned_to=user) | Q(pk__in=shared), centre_id=user.centre_id)
 
 
 def with_access(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
