@@ -149,6 +149,9 @@ class AccessLog(models.Model):
         CASE = "case", _("Case")
         CLIENT_HISTORY = "client_history", _("Client history")
         CASE_HISTORY = "case_history", _("Case history")
+        SESSION = "session", _("Session")
+        GOAL = "goal", _("Goal")
+        JOURNEY = "journey", _("Journey")
 
     at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     user = models.ForeignKey(

@@ -23,5 +23,6 @@ urlpatterns = [
     path("centre/users/<id:pk>/", views.centre_user_edit, name="centre_user_edit"),
     path("centre/access-log/", views.access_log, name="access_log"),
     path("", include("clients.urls")),
+    path("", include("sessions.urls")),
     path("admin/", admin.site.urls),
 ]

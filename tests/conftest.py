@@ -149,6 +149,31 @@ def case(holder, reader, editor):
     return case
 
 
+@pytest.fixture
+def session(case, holder):
+    """A counselling session on ``case``."""
+    from sessions import services as counselling
+
+    return counselling.session_record(
+        actor=holder,
+        case=case,
+        data={"duration_minutes": 45, "why_came": "Work", "future": "Training as a cook"},
+    )
+
+
+@pytest.fixture
+def goal(case, holder, session):
+    """A goal on ``case``, discussed in ``session``."""
+    from sessions import services as counselling
+
+    return counselling.goal_set(
+        actor=holder,
+        case=case,
+        data={"category": "training", "description": "Become a cook"},
+        sessions=[session],
+    )
+
+
 class Browser(DjangoClient):
     """A test client that enforces CSRF like a browser and sends the token it was given."""
 

@@ -44,6 +44,8 @@ def on_case(holder, editor, reader, others=404):
 CASE = lambda f: {"pk": f["case"].pk}  # noqa: E731
 CLIENT = lambda f: {"pk": f["case"].client_id}  # noqa: E731
 NONE = lambda f: {}  # noqa: E731
+SESSION = lambda f: {"pk": f["case"].pk, "session_pk": f["session"].pk}  # noqa: E731
+GOAL = lambda f: {"pk": f["case"].pk, "goal_pk": f["goal"].pk}  # noqa: E731
 
 # name: (method, url kwargs, POST data, expected status per persona)
 MATRIX = {
@@ -85,6 +87,15 @@ MATRIX = {
     ),
     "case_transfer": ("get", CASE, None, on_case(200, 403, 403)),
     "case_history": ("get", CASE, None, on_case(200, 200, 200)),
+    "session_create": ("get", CASE, None, on_case(200, 200, 403)),
+    "session_detail": ("get", SESSION, None, on_case(200, 200, 200)),
+    "session_edit": ("get", SESSION, None, on_case(200, 200, 403)),
+    "goal_create": ("get", CASE, None, on_case(200, 200, 403)),
+    "goal_detail": ("get", GOAL, None, on_case(200, 200, 200)),
+    "goal_edit": ("get", GOAL, None, on_case(200, 200, 403)),
+    "goal_status": ("post", GOAL, {}, on_case(200, 200, 403)),
+    "goal_progress": ("post", GOAL, {}, on_case(200, 200, 403)),
+    "journey": ("get", CASE, None, on_case(200, 200, 200)),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
 }
@@ -111,9 +122,22 @@ def test_every_url_has_an_entry():
 
 
 @pytest.fixture
-def world(request, case, outsider, foreigner, coordinator, icam_coach, centre_admin, superuser):
+def world(
+    request,
+    case,
+    session,
+    goal,
+    outsider,
+    foreigner,
+    coordinator,
+    icam_coach,
+    centre_admin,
+    superuser,
+):
     return {
         "case": case,
+        "session": session,
+        "goal": goal,
         "holder": case.assigned_to,
         "editor": request.getfixturevalue("editor"),
         "reader": request.getfixturevalue("reader"),

@@ -1,0 +1,186 @@
+"""Writes on sessions and goals: one transaction each, history with the actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.errors import RuleBroken, StaleEdit
+from casework.models import User
+from clients.models import Case
+
+from .models import Goal, GoalProgress, GoalStatus, Session
+
+SESSION_FIELDS = (
+    "held_on",
+    "duration_minutes",
+    "mode",
+    "interpreter_used",
+    "interpreter_language",
+    "why_came",
+    "experienced",
+    "situation_now",
+    "future",
+    "topics",
+    "notes",
+    "next_follow_up",
+)
+GOAL_FIELDS = ("category", "description", "target_date")
+
+GOAL_TRANSITIONS = {
+    GoalStatus.OPEN: [GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED, GoalStatus.ABANDONED],
+    GoalStatus.IN_PROGRESS: [GoalStatus.OPEN, GoalStatus.ACHIEVED, GoalStatus.ABANDONED],
+    GoalStatus.ACHIEVED: [GoalStatus.IN_PROGRESS],
+    GoalStatus.ABANDONED: [GoalStatus.OPEN],
+}
+
+
+def _save(obj: Any, actor: User, reason: str = "") -> None:
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+def _open_case(case: Case) -> Case:
+    """Lock the case (sessions and goals are written under it) and refuse a closed one."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.is_closed:
+        raise RuleBroken(_("This case is closed; open a new case to continue."))
+    return locked
+
+
+def _touch(case: Case) -> None:
+    # Last activity is a derived timestamp, not a confidential change: it is kept out of the
+    # case's history (excluded field), and saving only it writes no history row.
+    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+
+
+def _check_session_dates(session: Session) -> None:
+    today = timezone.localdate()
+    if session.held_on and session.held_on > today:
+        raise RuleBroken(_("A session cannot be dated in the future."), field="held_on")
+    if session.next_follow_up and session.held_on and session.next_follow_up < session.held_on:
+        raise RuleBroken(
+            _("The follow-up date cannot be before the session."), field="next_follow_up"
+        )
+
+
+@transaction.atomic
+def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
+    locked = _open_case(case)
+    session = Session(case=locked, created_by=actor)
+    for field in SESSION_FIELDS:
+        if field in data:
+            setattr(session, field, data[field])
+    _check_session_dates(session)
+    _save(session, actor)
+    _touch(locked)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *, actor: User, session: Session, expected_version: int, data: dict[str, Any]
+) -> Session:
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if locked.version != expected_version:
+        raise StaleEdit(
+            _(
+                "Someone else changed this session while you were editing it. "
+                "Nothing was saved: your text is kept below."
+            )
+        )
+    for field in SESSION_FIELDS:
+        if field in data:
+            setattr(locked, field, data[field])
+    _check_session_dates(locked)
+    locked.version += 1
+    _save(locked, actor)
+    _touch(locked.case)
+    return locked
+
+
+@transaction.atomic
+def goal_set(
+    *, actor: User, case: Case, data: dict[str, Any], sessions: Iterable[Session] = ()
+) -> Goal:
+    locked = _open_case(case)
+    goal = Goal(case=locked, created_by=actor)
+    for field in GOAL_FIELDS:
+        if field in data:
+            setattr(goal, field, data[field])
+    if goal.target_date and goal.target_date < timezone.localdate():
+        raise RuleBroken(_("A new goal's target date cannot be in the past."), field="target_date")
+    _save(goal, actor)
+    _link_sessions(goal, sessions, actor)
+    _touch(locked)
+    return goal
+
+
+def _link_sessions(goal: Goal, sessions: Iterable[Session], actor: User) -> None:
+    sessions = list(sessions)
+    if any(s.case_id != goal.case_id for s in sessions):
+        raise RuleBroken(_("A goal can only be linked to sessions of its own case."))
+    goal._history_user = actor
+    goal.sessions.set(sessions)
+
+
+@transaction.atomic
+def goal_update(
+    *,
+    actor: User,
+    goal: Goal,
+    expected_version: int,
+    data: dict[str, Any],
+    sessions: Iterable[Session],
+) -> Goal:
+    locked = Goal.objects.select_for_update().get(pk=goal.pk)
+    if locked.version != expected_version:
+        raise StaleEdit(
+            _("Someone else changed this goal meanwhile. Nothing was saved: reload and try again.")
+        )
+    for field in GOAL_FIELDS:
+        if field in data:
+            setattr(locked, field, data[field])
+    locked.version += 1
+    _save(locked, actor)
+    _link_sessions(locked, sessions, actor)
+    return locked
+
+
+@transaction.atomic
+def goal_change_status(
+    *, actor: User, goal: Goal, expected_version: int, status: str, reason: str
+) -> Goal:
+    locked = Goal.objects.select_for_update().get(pk=goal.pk)
+    if locked.version != expected_version:
+        raise StaleEdit(
+            _("Someone else changed this goal meanwhile. Nothing was saved: reload and try again.")
+        )
+    if status not in GOAL_TRANSITIONS.get(locked.status, []):
+        raise RuleBroken(_("This status change is not possible."), field="status")
+    if not reason.strip():
+        raise RuleBroken(_("Give a short reason for the change."), field="reason")
+    locked.status = status
+    locked.version += 1
+    _save(locked, actor, reason=reason.strip())
+    _touch(locked.case)
+    return locked
+
+
+@transaction.atomic
+def goal_progress_record(*, actor: User, goal: Goal, noted_on, note: str) -> GoalProgress:
+    if noted_on > timezone.localdate():
+        raise RuleBroken(_("Progress cannot be dated in the future."), field="noted_on")
+    if not note.strip():
+        raise RuleBroken(_("Write what moved."), field="note")
+    progress = GoalProgress(goal=goal, noted_on=noted_on, note=note.strip(), created_by=actor)
+    _save(progress, actor)
+    _touch(goal.case)
+    return progress

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/<id:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("cases/<id:pk>/sessions/<id:session_pk>/", views.session_detail, name="session_detail"),
+    path("cases/<id:pk>/sessions/<id:session_pk>/edit/", views.session_edit, name="session_edit"),
+    path("cases/<id:pk>/goals/new/", views.goal_create, name="goal_create"),
+    path("cases/<id:pk>/goals/<id:goal_pk>/", views.goal_detail, name="goal_detail"),
+    path("cases/<id:pk>/goals/<id:goal_pk>/edit/", views.goal_edit, name="goal_edit"),
+    path("cases/<id:pk>/goals/<id:goal_pk>/status/", views.goal_status, name="goal_status"),
+    path("cases/<id:pk>/goals/<id:goal_pk>/progress/", views.goal_progress, name="goal_progress"),
+    path("cases/<id:pk>/journey/", views.journey, name="journey"),
+]

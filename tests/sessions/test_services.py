@@ -1,0 +1,153 @@
+"""Sessions and goals: the method's rules, and that a broken rule saves nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from casework.errors import RuleBroken, StaleEdit
+from clients import services as case_services
+from clients.models import CaseOutcome, CaseStatus
+from sessions import services
+from sessions.access import visible_goals, visible_sessions
+from sessions.models import Goal, GoalStatus, Session
+
+from ..factories import make_case
+
+TODAY = timezone.localdate
+
+
+def test_a_session_keeps_the_four_answers_and_its_author(case, holder):
+    session = services.session_record(
+        actor=holder,
+        case=case,
+        data={
+            "duration_minutes": 30,
+            "why_came": "To work",
+            "experienced": "Hard winters",
+            "situation_now": "No papers",
+            "future": "A training",
+        },
+    )
+    assert (session.why_came, session.future) == ("To work", "A training")
+    assert session.history.get().history_user == holder
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"held_on": TODAY() + timedelta(days=1)}, "held_on"),
+        ({"next_follow_up": TODAY() - timedelta(days=1)}, "next_follow_up"),
+        ({"duration_minutes": 0}, "duration_minutes"),
+        ({"duration_minutes": 5000}, "duration_minutes"),
+    ],
+)
+def test_a_session_with_impossible_values_is_refused(case, holder, data, field):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises((RuleBroken, ValidationError)):
+        services.session_record(actor=holder, case=case, data={"duration_minutes": 30, **data})
+    assert not Session.objects.exists()
+
+
+def test_no_session_on_a_closed_case(case, holder):
+    case_services.case_change_status(
+        actor=holder,
+        case=case,
+        expected_version=case.version,
+        status=CaseStatus.CLOSED,
+        outcome=CaseOutcome.OTHER,
+    )
+    with pytest.raises(RuleBroken):
+        services.session_record(actor=holder, case=case, data={"duration_minutes": 30})
+
+
+def test_a_session_edit_on_an_old_version_is_refused(session, holder, editor):
+    services.session_update(
+        actor=editor, session=session, expected_version=1, data={"future": "Editor's words"}
+    )
+    with pytest.raises(StaleEdit):
+        services.session_update(
+            actor=holder, session=session, expected_version=1, data={"future": "Mine"}
+        )
+    session.refresh_from_db()
+    assert session.future == "Editor's words"
+    assert session.history.latest().history_user == editor
+
+
+def test_a_goal_in_the_past_is_refused_when_created(case, holder):
+    with pytest.raises(RuleBroken):
+        services.goal_set(
+            actor=holder,
+            case=case,
+            data={
+                "category": "health",
+                "description": "x",
+                "target_date": TODAY() - timedelta(days=1),
+            },
+        )
+    assert not Goal.objects.exists()
+
+
+def test_a_goal_cannot_be_linked_to_another_cases_session(goal, holder):
+    other = make_case(holder)
+    foreign = services.session_record(actor=holder, case=other, data={"duration_minutes": 20})
+    with pytest.raises(RuleBroken):
+        services.goal_update(
+            actor=holder,
+            goal=goal,
+            expected_version=goal.version,
+            data={},
+            sessions=[foreign],
+        )
+    assert list(goal.sessions.all()) != [foreign]
+
+
+def test_a_status_change_needs_a_reason_and_keeps_it_in_history(goal, holder):
+    with pytest.raises(RuleBroken):
+        services.goal_change_status(
+            actor=holder, goal=goal, expected_version=goal.version, status="achieved", reason=" "
+        )
+    goal = services.goal_change_status(
+        actor=holder,
+        goal=goal,
+        expected_version=goal.version,
+        status=GoalStatus.ACHIEVED,
+        reason="Diploma received",
+    )
+    latest = goal.history.latest()
+    assert (latest.status, latest.history_change_reason, latest.history_user) == (
+        "achieved",
+        "Diploma received",
+        holder,
+    )
+
+
+def test_an_impossible_status_change_is_refused(goal, holder):
+    goal = services.goal_change_status(
+        actor=holder, goal=goal, expected_version=goal.version, status="abandoned", reason="r"
+    )
+    with pytest.raises(RuleBroken):
+        services.goal_change_status(
+            actor=holder, goal=goal, expected_version=goal.version, status="achieved", reason="r"
+        )
+
+
+def test_progress_notes_are_dated_and_attributed(goal, editor):
+    progress = services.goal_progress_record(
+        actor=editor, goal=goal, noted_on=TODAY(), note="First week of training"
+    )
+    assert progress.history.get().history_user == editor
+    with pytest.raises(RuleBroken):
+        services.goal_progress_record(
+            actor=editor, goal=goal, noted_on=TODAY() + timedelta(days=2), note="later"
+        )
+
+
+def test_sessions_and_goals_are_visible_exactly_when_their_case_is(goal, session, reader, outsider):
+    assert list(visible_sessions(reader)) == [session]
+    assert list(visible_goals(reader)) == [goal]
+    assert not visible_sessions(outsider).exists()
+    assert not visible_goals(outsider).exists()

@@ -1,0 +1,143 @@
+"""Sessions, goals and the journey as a counsellor uses them."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casework.models import AccessLog
+from sessions import services
+from sessions.models import Goal, InfoTopic, Session
+
+from ..factories import make_case
+
+
+def test_recording_a_session_through_the_form(web, case, editor):
+    response = web(editor).post(
+        reverse("session_create", kwargs={"pk": case.pk}),
+        {
+            "held_on": "2026-01-05",
+            "duration_minutes": "50",
+            "mode": "phone",
+            "why_came": "For my family",
+            "future": "Learn Dutch",
+            "topics": ["language-courses", "shelter"],
+            "new_topic": "Legal aid desk",
+            "notes": "Tired today",
+        },
+    )
+    session = Session.objects.get()
+    assert response.status_code == 302
+    assert session.topics[:2] == ["language-courses", "shelter"]
+    topic = InfoTopic.objects.get(centre=case.centre)
+    assert session.topics[2] == topic.code
+    assert session.history.get().history_user == editor
+    page = web(editor).get(response["Location"]).content.decode()
+    assert "Legal aid desk" in page and "Learn Dutch" in page
+
+
+def test_bad_session_input_saves_nothing_not_even_a_new_topic(web, case, holder):
+    response = web(holder).post(
+        reverse("session_create", kwargs={"pk": case.pk}),
+        {
+            "held_on": "2999-01-01",
+            "duration_minutes": "-5",
+            "mode": "telepathy",
+            "new_topic": "Ghost topic",
+        },
+    )
+    assert response.status_code == 200
+    assert {"held_on", "duration_minutes", "mode"} <= set(response.context["form"].errors)
+    assert not Session.objects.exists()
+    assert not InfoTopic.objects.exists()
+
+
+def test_a_goal_of_another_case_is_404_through_this_case(web, case, goal, holder):
+    other = make_case(holder)
+    url = reverse("goal_detail", kwargs={"pk": other.pk, "goal_pk": goal.pk})
+    assert web(holder).get(url).status_code == 404
+    url = reverse("goal_status", kwargs={"pk": other.pk, "goal_pk": goal.pk})
+    response = web(holder).post(url, {"status": "achieved", "reason": "x", "version": 1})
+    assert response.status_code == 404
+    goal.refresh_from_db()
+    assert goal.status == "open"
+
+
+def test_a_tampered_session_choice_on_a_goal_is_refused(web, case, goal, holder):
+    other = make_case(holder)
+    foreign = services.session_record(actor=holder, case=other, data={"duration_minutes": 10})
+    response = web(holder).post(
+        reverse("goal_edit", kwargs={"pk": case.pk, "goal_pk": goal.pk}),
+        {
+            "category": "training",
+            "description": "x",
+            "sessions": [foreign.pk],
+            "version": goal.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "sessions" in response.context["form"].errors
+    assert foreign not in Goal.objects.get(pk=goal.pk).sessions.all()
+
+
+def test_a_second_edit_of_a_session_gets_the_conflict_screen_with_its_text(
+    web, case, session, holder, editor
+):
+    url = reverse("session_edit", kwargs={"pk": case.pk, "session_pk": session.pk})
+    base = {"held_on": str(session.held_on), "duration_minutes": "45", "mode": "in_person"}
+    assert web(editor).post(url, {**base, "future": "Editor", "version": 1}).status_code == 302
+    long_text = "A long note typed at 8 pm " * 20
+    response = web(holder).post(url, {**base, "future": long_text, "version": 1})
+    assert response.status_code == 200
+    assert response.context["form"]["future"].value() == long_text
+    assert response.context["saved"].future == "Editor"
+    session.refresh_from_db()
+    assert session.future == "Editor"
+
+
+def test_the_journey_shows_answers_per_session_and_goal_changes(web, case, goal, holder):
+    second = services.session_record(
+        actor=holder, case=case, data={"duration_minutes": 30, "future": "Open a restaurant"}
+    )
+    services.goal_change_status(
+        actor=holder, goal=goal, expected_version=goal.version, status="in_progress", reason="Go"
+    )
+    response = web(holder).get(reverse("journey", kwargs={"pk": case.pk}))
+    page = response.content.decode()
+    assert "Training as a cook" in page and "Open a restaurant" in page
+    assert page.index("Training as a cook") < page.index("Open a restaurant")
+    assert second.pk in [s.pk for s in response.context["sessions"]]
+    assert "Go" in [
+        r for row in response.context["goal_rows"] for c in row.cells for r in c.reasons
+    ]
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.JOURNEY).count() == 1
+
+
+def _count(browser, url) -> int:
+    browser.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert browser.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def _sessions(case, holder, n):
+    for _ in range(n):
+        session = services.session_record(actor=holder, case=case, data={"duration_minutes": 5})
+        services.goal_set(
+            actor=holder,
+            case=case,
+            data={"category": "health", "description": "d"},
+            sessions=[session],
+        )
+
+
+def test_case_page_and_journey_cost_the_same_with_3_and_300_sessions(web, holder):
+    case = make_case(holder)
+    browser = web(holder)
+    urls = [reverse(name, kwargs={"pk": case.pk}) for name in ("case_detail", "journey")]
+    _sessions(case, holder, 3)
+    small = [_count(browser, url) for url in urls]
+    _sessions(case, holder, 297)
+    large = [_count(browser, url) for url in urls]
+    assert small == large
