@@ -15,6 +15,7 @@ superuser: a superuser flag or a model-wide permission must never open a confide
 from __future__ import annotations
 
 from collections.abc import Iterable
+from uuid import uuid4
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -42,6 +43,12 @@ def _permissions(model: type[models.Model], codenames: Iterable[str]) -> list[Pe
     return found
 
 
+def _tag(row: models.Model, actor: User, event: str) -> None:
+    """The actor and the event id go on the row's history record."""
+    row._history_user = actor
+    row._change_reason = f"access-event:{event}"
+
+
 def object_grant(
     *,
     actor: User,
@@ -51,17 +58,18 @@ def object_grant(
     codenames: Iterable[str],
 ) -> None:
     """Give ``user`` exactly ``codenames`` on ``obj`` (adding and withdrawing as needed)."""
+    event = uuid4().hex  # ties this call's grant rows into one event in the history
     wanted = {p.pk: p for p in _permissions(type(obj), codenames)}
     existing = perm_model.objects.filter(content_object=obj, user=user).select_related("permission")
     for row in existing:
         if row.permission_id in wanted:
             wanted.pop(row.permission_id)
         else:
-            row._history_user = actor
+            _tag(row, actor, event)
             row.delete()
     for permission in wanted.values():
         row = perm_model(content_object=obj, user=user, permission=permission)
-        row._history_user = actor
+        _tag(row, actor, event)
         row.save()
 
 
@@ -73,9 +81,10 @@ def object_revoke(
     user: User,
 ) -> int:
     """Withdraw every grant ``user`` holds on ``obj``; return how many were withdrawn."""
+    event = uuid4().hex
     rows = list(perm_model.objects.filter(content_object=obj, user=user))
     for row in rows:
         # One delete per row (not a queryset delete) so each withdrawal has its history row.
-        row._history_user = actor
+        _tag(row, actor, event)
         row.delete()
     return len(rows)

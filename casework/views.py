@@ -66,7 +66,8 @@ def _require_centre_admin(request: HttpRequest) -> User:
 
 def _centre_user_or_404(admin: User, pk: int) -> User:
     try:
-        return User.objects.get(pk=pk, centre_id=admin.centre_id)
+        # Superusers are managed in Django's admin, never from a centre's screens.
+        return User.objects.get(pk=pk, centre_id=admin.centre_id, is_superuser=False)
     except User.DoesNotExist:
         raise Http404 from None
 
@@ -74,7 +75,7 @@ def _centre_user_or_404(admin: User, pk: int) -> User:
 @login_required
 def centre_users(request: HttpRequest) -> HttpResponse:
     admin = _require_centre_admin(request)
-    users = User.objects.filter(centre_id=admin.centre_id).prefetch_related(
+    users = User.objects.filter(centre_id=admin.centre_id, is_superuser=False).prefetch_related(
         Prefetch("roles", queryset=UserRole.objects.order_by("role"))
     )
     page, query = paginate(request, users, settings.CASEWORK_PAGE_SIZE)
@@ -119,6 +120,8 @@ def centre_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             user_update(actor=admin, user=user, **form.cleaned_data)
         except RuleBroken as error:
             form.add_error(error.field, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("centre_users")

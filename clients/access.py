@@ -90,16 +90,18 @@ def visible_clients(user: User) -> QuerySet[Client]:
 def get_client_for(user: User, pk: int, action: Action = Action.VIEW) -> Client:
     """The client ``pk`` if ``user`` may see them (else 404) and edit them (else 403).
 
-    Editing a client needs the right to change at least one of their cases.
+    Editing a client — and opening a new case for them — needs the right to change their
+    latest case: a read-only share, or a closed case the user once held, gives no such right.
     """
     try:
         client = visible_clients(user).get(pk=pk)
     except Client.DoesNotExist:
         raise Http404("No such client.") from None
-    if action != Action.VIEW:
-        changeable = with_access(visible_cases(user), user).filter(
-            Q(assigned_to=user) | Q(user_has_change_grant=True), client=client
-        )
-        if not changeable.exists():
-            raise PermissionDenied
+    if action != Action.VIEW and not can_change_client(user, client):
+        raise PermissionDenied
     return client
+
+
+def can_change_client(user: User, client: Client) -> bool:
+    latest = with_access(Case.objects.filter(client=client), user).order_by("-number").first()
+    return latest is not None and (latest.user_is_assigned or latest.user_has_change_grant)

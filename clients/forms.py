@@ -38,6 +38,12 @@ class ClientForm(PlainLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        # Sorted in the reader's language, so Dutch and French lists read alphabetically too.
+        self.fields["languages"].choices = sorted(LANGUAGE_CHOICES, key=lambda c: str(c[1]))
+        for name in ("gender", "country_of_origin", "residence_situation"):
+            choices = list(self.fields[name].choices)
+            if choices and choices[0][0] == "":
+                self.fields[name].choices = [("", _("Not recorded")), *choices[1:]]
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
@@ -71,8 +77,10 @@ class StatusForm(PlainLabelsMixin, forms.Form):
 
     def __init__(self, *args, current_status: str, **kwargs):
         super().__init__(*args, **kwargs)
+        # No preselected step: one careless click must not move a case backwards.
         self.fields["status"].choices = [
-            (s, CaseStatus(s).label) for s in allowed_transitions(current_status)
+            ("", _("Choose…")),
+            *((s, CaseStatus(s).label) for s in allowed_transitions(current_status)),
         ]
 
     def clean(self):
@@ -126,9 +134,12 @@ class TransferForm(PlainLabelsMixin, forms.Form):
 
 
 class CaseloadFilterForm(PlainLabelsMixin, forms.Form):
-    q = forms.CharField(label=_("Reference"), required=False, max_length=40)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Open cases")), *CaseStatus.choices, ("all", _("All cases"))],
     )
+
+
+class CaseSearchForm(PlainLabelsMixin, forms.Form):
+    q = forms.CharField(label=_("Reference or first name"), max_length=60, min_length=2, strip=True)

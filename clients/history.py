@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -46,6 +47,7 @@ def case_history_entries(case: Case) -> list[HistoryEntry]:
     )
     user_ids |= {g.user_id for g in grants}
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
+    assigned_label = str(capfirst(Case._meta.get_field("assigned_to").verbose_name))
     entries = field_history(
         records,
         model=Case,
@@ -54,17 +56,52 @@ def case_history_entries(case: Case) -> list[HistoryEntry]:
             "assigned_to": lambda pk: names.get(pk, "—"),
         },
     )
-    for grant in grants:
-        level = _("edit") if grant.permission.codename == "change_case" else _("read")
-        if grant.history_type == "+":
+    entries.extend(_access_entries(grants, names))
+    for entry in entries:
+        if any(c.label == assigned_label and c.old for c in entry.changes):
+            entry.summary = _("Transferred")
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def _access_entries(grants: list, names: dict[int, str]) -> list[HistoryEntry]:
+    """One entry per change of a colleague's access, with the level before and after.
+
+    A share is stored as one grant row per permission (view, change); the rows one service
+    call writes carry the same event id (casework.permissions) and make one entry.
+    """
+    levels: dict[int, set[str]] = {}
+    groups: dict[str, list] = {}
+    for grant in grants:  # oldest first; dicts keep that order
+        groups.setdefault(grant.history_change_reason or f"row:{grant.history_id}", []).append(
+            grant
+        )
+
+    def label(codenames: set[str]) -> str:
+        if "change_case" in codenames:
+            return str(_("read and edit"))
+        return str(_("read only")) if codenames else ""
+
+    entries = []
+    for group in groups.values():
+        user_id = group[0].user_id
+        before = set(levels.get(user_id, set()))
+        after = set(before)
+        for grant in group:
+            codename = grant.permission.codename
+            (after.add if grant.history_type == "+" else after.discard)(codename)
+        levels[user_id] = after
+        if not before:
             summary = _("Access granted")
-            change = Change(names.get(grant.user_id, "—"), "", level)
-        else:
+        elif not after:
             summary = _("Access withdrawn")
-            change = Change(names.get(grant.user_id, "—"), level, "")
+        else:
+            summary = _("Access changed")
         entries.append(
             HistoryEntry(
-                at=grant.history_date, actor=grant.history_user, summary=summary, changes=[change]
+                at=group[-1].history_date,
+                actor=group[-1].history_user,
+                summary=summary,
+                changes=[Change(names.get(user_id, "—"), label(before), label(after))],
             )
         )
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    return entries

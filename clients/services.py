@@ -12,6 +12,7 @@ from casework.errors import RuleBroken, StaleEdit
 from casework.models import User
 from casework.permissions import object_grant, object_revoke
 
+from .access import can_change_client
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -86,7 +87,7 @@ def client_update(
         raise StaleEdit(
             _(
                 "Someone else changed this client file while you were editing it. "
-                "Nothing was saved: reload the page to see their changes."
+                "Nothing was saved yet: their version and your input are shown below."
             )
         )
     for field in CLIENT_EDITABLE_FIELDS:
@@ -108,9 +109,11 @@ def case_open(*, actor: User, client: Client) -> Case:
     """Open a new trajectory for a client whose earlier cases are all closed."""
     _require_counsellor(actor)
     locked = Client.objects.select_for_update().get(pk=client.pk)
+    if not can_change_client(actor, locked):
+        raise RuleBroken(_("Only a counsellor who may edit this client's case can open a new one."))
     cases = list(locked.cases.order_by("number"))
     if any(not c.is_closed for c in cases):
-        raise RuleBroken(_("This client already has an open case; close it first."))
+        raise RuleBroken(_("A new case can be opened once the current one is closed."))
     return _open_case(actor=actor, client=locked, number=len(cases) + 1)
 
 
@@ -129,11 +132,12 @@ def _lock_case(
     locked = Case.objects.select_for_update().select_related("client").get(pk=case.pk)
     if holder is not None and locked.assigned_to_id != holder.pk:
         raise RuleBroken(_("Only the counsellor who holds the case can do this."))
+
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
             _(
                 "Someone else changed this case while you were looking at it. "
-                "Nothing was saved: reload the page and try again."
+                "Nothing was saved: check its current state below and try again."
             )
         )
     return locked
@@ -165,6 +169,11 @@ def case_change_status(
     return locked
 
 
+def _refuse_if_closed(case: Case) -> None:
+    if case.is_closed:
+        raise RuleBroken(_("A closed case can no longer be shared or transferred."))
+
+
 def _require_colleague(case: Case, colleague: User) -> None:
     if colleague.centre_id != case.centre_id or not colleague.is_counsellor:
         raise RuleBroken(_("Choose a counsellor of this case's centre."), field="colleague")
@@ -176,6 +185,7 @@ def case_share(*, actor: User, case: Case, colleague: User, level: str) -> Case:
     if level not in SHARE_LEVELS:
         raise RuleBroken(_("Choose read or edit access."), field="level")
     locked = _lock_case(case, holder=actor)
+    _refuse_if_closed(locked)
     if colleague.pk == actor.pk or colleague.pk == locked.assigned_to_id:
         raise RuleBroken(
             _("This case is already assigned to that counsellor; choose another colleague."),
@@ -207,6 +217,7 @@ def case_share_withdraw(*, actor: User, case: Case, colleague: User) -> Case:
 def case_transfer(*, actor: User, case: Case, to_user: User, keep_access: bool = False) -> Case:
     """Hand a case to another counsellor of the centre; the giver may keep read access."""
     locked = _lock_case(case, holder=actor)
+    _refuse_if_closed(locked)
     if to_user.pk == locked.assigned_to_id:
         raise RuleBroken(_("This counsellor already holds the case."), field="to_user")
     _require_colleague(locked, to_user)

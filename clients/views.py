@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,23 @@ from casework.models import AccessLog, User
 from casework.paging import paginate
 
 from . import services
-from .access import Action, can, get_case_for, get_client_for, visible_cases, with_access
-from .forms import CaseloadFilterForm, ClientForm, ShareForm, StatusForm, TransferForm
+from .access import (
+    Action,
+    can,
+    can_change_client,
+    get_case_for,
+    get_client_for,
+    visible_cases,
+    with_access,
+)
+from .forms import (
+    CaseloadFilterForm,
+    CaseSearchForm,
+    ClientForm,
+    ShareForm,
+    StatusForm,
+    TransferForm,
+)
 from .history import case_history_entries, client_history_entries
 from .models import CaseStatus, CaseUserObjectPermission
 from .services import CLIENT_EDITABLE_FIELDS
@@ -35,22 +51,30 @@ def _require_counsellor(request: HttpRequest) -> User:
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
+    """The user's cases. The status filter is a GET parameter; the search (reference or first
+    name) is sent by POST, so a name never lands in a URL, a browser history or a server log."""
     user = _require_counsellor(request)
     form = CaseloadFilterForm(request.GET or None)
+    search = CaseSearchForm(request.POST or None)
     cases = with_access(visible_cases(user), user).select_related("client", "assigned_to")
-    status = ""
-    if form.is_valid():
-        status = form.cleaned_data["status"]
-        if form.cleaned_data["q"]:
-            cases = cases.filter(client__reference__icontains=form.cleaned_data["q"].strip())
+    status = form.cleaned_data["status"] if form.is_valid() else ""
     if status == "all":
         pass
     elif status:
         cases = cases.filter(status=status)
     else:
         cases = cases.exclude(status=CaseStatus.CLOSED)
+    if request.method == "POST" and search.is_valid():
+        term = search.cleaned_data["q"].strip()
+        cases = cases.filter(
+            Q(client__reference__icontains=term) | Q(client__first_name__icontains=term)
+        )
     page, query = paginate(request, cases, settings.CASEWORK_PAGE_SIZE)
-    return render(request, "clients/caseload.html", {"page": page, "query": query, "form": form})
+    return render(
+        request,
+        "clients/caseload.html",
+        {"page": page, "query": query, "form": form, "search": search},
+    )
 
 
 @login_required
@@ -88,8 +112,8 @@ def client_file(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("assigned_to")
         .order_by("-number")
     )
-    can_edit = any(can(request.user, case, Action.CHANGE) for case in cases)
-    can_open_case = not client.cases.exclude(status=CaseStatus.CLOSED).exists()
+    can_edit = can_change_client(request.user, client)
+    can_open_case = can_edit and all(case.is_closed for case in cases)
     return render(
         request,
         "clients/client_file.html",
@@ -165,7 +189,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_open(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_client_for(request.user, pk)
+    client = get_client_for(request.user, pk, Action.CHANGE)
     try:
         case = services.case_open(actor=request.user, client=client)
     except RuleBroken as error:

@@ -71,6 +71,15 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _postgresql_in_ci(django_db_blocker):
+    """CI proves the suite on PostgreSQL: running it on SQLite there is a failure, not a pass."""
+    from django.db import connection
+
+    if IN_CI and connection.vendor != "postgresql":
+        pytest.fail("CI must run the suite on PostgreSQL: set DATABASE_URL")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing strength is not under test; a slow hasher would make every fixture slow."""

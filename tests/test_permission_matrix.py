@@ -73,8 +73,9 @@ MATRIX = {
     "client_file": ("get", CLIENT, None, on_case(200, 200, 200)),
     "client_edit": ("get", CLIENT, None, on_case(200, 200, 403)),
     "client_history": ("get", CLIENT, None, on_case(200, 200, 200)),
-    # The client still has an open case: the request is refused with a message (302 back).
-    "case_open": ("post", CLIENT, {}, on_case(302, 302, 302)),
+    # The client still has an open case: refused with a message (302 back) for those who may
+    # edit the client; a read-only colleague may not open cases at all (see test_services).
+    "case_open": ("post", CLIENT, {}, on_case(302, 302, 403)),
     "case_detail": ("get", CASE, None, on_case(200, 200, 200)),
     # Empty form: re-rendered with errors (200) for those allowed to change the case.
     "case_status": ("post", CASE, {}, on_case(200, 200, 403)),

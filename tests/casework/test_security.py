@@ -55,9 +55,33 @@ def test_the_login_page_does_not_leak_whether_a_user_exists(db):
     assert "did not match" in unknown.content.decode()
 
 
-def test_the_django_admin_is_closed_to_centre_admins(web, centre_admin):
-    response = web(centre_admin).get("/admin/")
+def test_the_django_admin_is_closed_to_staff_who_are_not_superusers(web, centre_admin):
+    from django.contrib.auth.models import Permission
+
+    centre_admin.is_staff = True
+    centre_admin.save()
+    centre_admin.user_permissions.add(*Permission.objects.all())
+    response = web(centre_admin).get("/admin/casework/user/")
     assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_django_admin_registers_no_client_file_or_case(web, superuser):
+    from django.contrib import admin
+
+    from clients.models import Case, CaseUserObjectPermission, Client
+
+    for model in (Client, Case, CaseUserObjectPermission):
+        assert not admin.site.is_registered(model)
+    assert web(superuser).get("/admin/").status_code == 200
+
+
+def test_signing_in_leaves_no_empty_history_row(holder):
+    before = holder.history.count()
+    Browser().post(reverse("login"), {"username": "holder", "password": PASSWORD})
+    holder.refresh_from_db()
+    assert holder.last_login is not None
+    assert holder.history.count() == before
 
 
 def test_the_canary_handler_catches_personal_data_in_a_record():

@@ -204,3 +204,43 @@ def test_global_permissions_and_superuser_flags_open_no_case(case, centre):
     boss = counsellor(centre, username="boss", is_superuser=True)
     boss.user_permissions.add(*Permission.objects.filter(codename__in=["view_case", "change_case"]))
     assert not visible_cases(boss).filter(pk=case.pk).exists()
+
+
+def _close(case, actor):
+    return services.case_change_status(
+        actor=actor,
+        case=case,
+        expected_version=case.version,
+        status=CaseStatus.CLOSED,
+        outcome=CaseOutcome.OTHER,
+    )
+
+
+def test_a_read_only_colleague_cannot_open_a_new_case_and_take_the_client(case, holder, reader):
+    _close(case, holder)
+    with pytest.raises(RuleBroken):
+        services.case_open(actor=reader, client=case.client)
+    assert Case.objects.filter(client=case.client).count() == 1
+
+
+def test_editing_a_client_needs_edit_rights_on_the_latest_case(case, holder, outsider):
+    from django.core.exceptions import PermissionDenied
+
+    from clients.access import get_client_for
+
+    _close(case, holder)
+    second = services.case_open(actor=holder, client=case.client)
+    services.case_transfer(actor=holder, case=second, to_user=outsider, keep_access=True)
+    # The giver still holds the closed first case, but only reads the current one.
+    with pytest.raises(PermissionDenied):
+        get_client_for(holder, case.client_id, Action.CHANGE)
+    assert get_client_for(outsider, case.client_id, Action.CHANGE)
+
+
+def test_a_closed_case_cannot_be_shared_or_transferred(case, holder, outsider, reader):
+    _close(case, holder)
+    with pytest.raises(RuleBroken):
+        services.case_share(actor=holder, case=case, colleague=outsider, level="change")
+    with pytest.raises(RuleBroken):
+        services.case_transfer(actor=holder, case=case, to_user=outsider)
+    services.case_share_withdraw(actor=holder, case=case, colleague=reader)  # narrowing is fine

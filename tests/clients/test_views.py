@@ -20,13 +20,25 @@ def test_the_caseload_lists_own_and_shared_cases_and_hides_the_rest(web, case, r
     assert foreign.reference not in page
 
 
-def test_the_caseload_filters_by_reference_and_status(web, holder):
-    first = make_case(holder)
-    second = make_case(holder)
-    page = web(holder).get(reverse("caseload"), {"q": first.client.reference}).content.decode()
-    assert first.reference in page and second.reference not in page
+def test_the_caseload_searches_by_reference_or_first_name_by_post(web, holder, outsider):
+    first = make_case(holder, first_name="Samira")
+    second = make_case(holder, first_name="Yonas")
+    foreign = make_case(outsider, first_name="Samira")
+    browser = web(holder)
+    response = browser.post(reverse("caseload"), {"q": "samir"})
+    found = {c.pk for c in response.context["page"].object_list}
+    assert found == {first.pk}  # never the outsider's Samira
+    response = browser.post(reverse("caseload"), {"q": second.client.reference})
+    assert {c.pk for c in response.context["page"].object_list} == {second.pk}
+    assert foreign.pk not in found
+
+
+def test_the_caseload_filters_by_status(web, holder):
+    case = make_case(holder)
     page = web(holder).get(reverse("caseload"), {"status": "closed"}).content.decode()
-    assert first.reference not in page
+    assert case.reference not in page
+    page = web(holder).get(reverse("caseload"), {"status": "intake"}).content.decode()
+    assert case.reference in page
 
 
 def test_a_bad_page_number_or_filter_is_not_an_error(web, holder):
@@ -202,3 +214,25 @@ def test_a_refused_read_leaves_no_access_log_row(web, case, outsider):
 )
 def test_a_malformed_or_unknown_id_is_a_404(web, holder, path):
     assert web(holder).get(path).status_code == 404
+
+
+def test_the_case_history_shows_each_access_change_once_with_before_and_after(
+    web, holder, outsider
+):
+    from clients import services
+
+    case = make_case(holder)
+    services.case_share(actor=holder, case=case, colleague=outsider, level="change")
+    services.case_share(actor=holder, case=case, colleague=outsider, level="view")
+    services.case_share_withdraw(actor=holder, case=case, colleague=outsider)
+    response = web(holder).get(reverse("case_history", kwargs={"pk": case.pk}))
+    access = [
+        (e.summary, e.changes[0].old, e.changes[0].new)
+        for e in response.context["entries"]
+        if e.summary.startswith("Access")
+    ]
+    assert access == [
+        ("Access withdrawn", "read only", ""),
+        ("Access changed", "read and edit", "read only"),
+        ("Access granted", "", "read and edit"),
+    ]
