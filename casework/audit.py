@@ -34,6 +34,7 @@ class HistoryEntry:
     actor: User | None
     summary: str
     changes: list[Change] = field(default_factory=list)
+    reason: str = ""
 
 
 Formatter = Callable[[Any], str]
@@ -98,6 +99,7 @@ def field_history(
                     actor=record.history_user,
                     summary=str(EVENT_LABELS[record.history_type]),
                     changes=changes,
+                    reason=getattr(record, "history_change_reason", None) or "",
                 )
             )
         previous = record

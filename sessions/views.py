@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +24,10 @@ from clients.access import Action, can, get_case_for
 from . import services
 from .access import goal_of, session_of
 from .forms import GoalForm, GoalStatusForm, ProgressForm, SessionForm
+from .history import goal_history_entries, session_history_entries
 from .journey import journey_for
 from .models import InfoTopic
+from .selectors import follow_ups_due, goals_due
 
 
 def _log(request: HttpRequest, kind: str, obj_id: int, case) -> None:
@@ -249,3 +253,55 @@ def journey(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     _log(request, AccessLog.Kind.JOURNEY, case.pk, case)
     return render(request, "sessions/journey.html", {"case": case, **journey_for(case)})
+
+
+@login_required
+def session_history(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    session = session_of(case, session_pk)
+    _log(request, AccessLog.Kind.SESSION, session.pk, case)
+    labels = dict(SessionForm(centre_id=case.centre_id).fields["topics"].choices)
+    return render(
+        request,
+        "sessions/history.html",
+        {
+            "case": case,
+            "title": _("History of the session of %(date)s")
+            % {"date": session.held_on.strftime("%d/%m/%Y")},
+            "back": reverse("session_detail", kwargs={"pk": case.pk, "session_pk": session.pk}),
+            "entries": session_history_entries(session, labels),
+        },
+    )
+
+
+@login_required
+def goal_history(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    goal = goal_of(case, goal_pk)
+    _log(request, AccessLog.Kind.GOAL, goal.pk, case)
+    return render(
+        request,
+        "sessions/history.html",
+        {
+            "case": case,
+            "title": _("History of the goal"),
+            "back": reverse("goal_detail", kwargs={"pk": case.pk, "goal_pk": goal.pk}),
+            "entries": goal_history_entries(goal),
+        },
+    )
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_counsellor:
+        raise Http404
+    today = timezone.localdate()
+    return render(
+        request,
+        "sessions/follow_ups.html",
+        {
+            "today": today,
+            "cases": list(follow_ups_due(request.user)[:200]),
+            "goals": list(goals_due(request.user)[:200]),
+        },
+    )

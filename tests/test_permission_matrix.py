@@ -97,6 +97,9 @@ MATRIX = {
     "goal_status": ("post", GOAL, {}, on_case(200, 200, 403)),
     "goal_progress": ("post", GOAL, {}, on_case(200, 200, 403)),
     "journey": ("get", CASE, None, on_case(200, 200, 200)),
+    "follow_ups": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
+    "session_history": ("get", SESSION, None, on_case(200, 200, 200)),
+    "goal_history": ("get", GOAL, None, on_case(200, 200, 200)),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
 }

@@ -141,3 +141,60 @@ def test_case_page_and_journey_cost_the_same_with_3_and_300_sessions(web, holder
     _sessions(case, holder, 297)
     large = [_count(browser, url) for url in urls]
     assert small == large
+
+
+def test_session_and_goal_history_name_each_author_and_the_reason(web, case, goal, holder, editor):
+    session = goal.sessions.get()
+    services.session_update(
+        actor=editor, session=session, expected_version=1, data={"future": "Open a bakery"}
+    )
+    services.goal_change_status(
+        actor=editor, goal=goal, expected_version=goal.version, status="achieved", reason="Hired"
+    )
+    browser = web(holder)
+    response = browser.get(
+        reverse("session_history", kwargs={"pk": case.pk, "session_pk": session.pk})
+    )
+    latest = response.context["entries"][0]
+    assert latest.actor == editor
+    assert [(c.old, c.new) for c in latest.changes] == [("Training as a cook", "Open a bakery")]
+    response = browser.get(reverse("goal_history", kwargs={"pk": case.pk, "goal_pk": goal.pk}))
+    latest = response.context["entries"][0]
+    assert (latest.actor, latest.reason) == (editor, "Hired")
+
+
+def test_follow_ups_list_only_the_latest_session_date_of_visible_open_cases(
+    web, case, holder, outsider
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    services.session_record(
+        actor=holder,
+        case=case,
+        data={
+            "duration_minutes": 20,
+            "held_on": today - timedelta(days=9),
+            "next_follow_up": today - timedelta(days=2),
+        },
+    )
+    superseded = make_case(holder)
+    services.session_record(
+        actor=holder,
+        case=superseded,
+        data={
+            "duration_minutes": 20,
+            "held_on": today - timedelta(days=9),
+            "next_follow_up": today - timedelta(days=5),
+        },
+    )
+    services.session_record(actor=holder, case=superseded, data={"duration_minutes": 20})
+    foreign = make_case(outsider)
+    services.session_record(
+        actor=outsider, case=foreign, data={"duration_minutes": 20, "next_follow_up": today}
+    )
+    response = web(holder).get(reverse("follow_ups"))
+    assert [c.pk for c in response.context["cases"]] == [case.pk]
+    assert "overdue" in response.content.decode()

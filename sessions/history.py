@@ -1,0 +1,44 @@
+"""Field-by-field history of a session and of a goal (status reasons and progress included)."""
+
+from __future__ import annotations
+
+from casework.audit import EVENT_LABELS, Change, HistoryEntry, field_history
+
+from .models import Goal, GoalProgress, Session
+from .services import GOAL_FIELDS, SESSION_FIELDS
+
+
+def session_history_entries(session: Session, topic_labels: dict[str, str]) -> list[HistoryEntry]:
+    records = session.history.select_related("history_user").order_by("history_date", "history_id")
+    entries = field_history(
+        records,
+        model=Session,
+        fields=SESSION_FIELDS,
+        formatters={
+            "topics": lambda codes: (
+                ", ".join(str(topic_labels.get(c, c)) for c in codes or []) or "—"
+            ),
+        },
+    )
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def goal_history_entries(goal: Goal) -> list[HistoryEntry]:
+    records = goal.history.select_related("history_user").order_by("history_date", "history_id")
+    entries = field_history(records, model=Goal, fields=[*GOAL_FIELDS, "status"])
+    progress = (
+        GoalProgress.history.filter(goal_id=goal.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    label = str(GoalProgress._meta.get_field("note").verbose_name).capitalize()
+    for record in progress:
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                actor=record.history_user,
+                summary=str(EVENT_LABELS[record.history_type]),
+                changes=[Change(f"{label} ({record.noted_on:%d/%m/%Y})", "", record.note)],
+            )
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)

@@ -1,0 +1,49 @@
+"""What a counsellor needs to plan their day: follow-ups and goals falling due."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from casework.models import User
+from clients.access import visible_cases
+from clients.models import Case, CaseStatus
+
+from .access import visible_goals
+from .models import Goal, GoalStatus, Session
+
+HORIZON_DAYS = 14
+
+
+def follow_ups_due(user: User, *, horizon: date | None = None) -> QuerySet[Case]:
+    """Open cases whose latest session asks for a follow-up by ``horizon``, soonest first.
+
+    Only the latest session counts: a later session supersedes an earlier follow-up date.
+    """
+    horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
+    latest = Session.objects.filter(case=OuterRef("pk")).order_by("-held_on", "-id")
+    return (
+        visible_cases(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .annotate(next_follow_up=Subquery(latest.values("next_follow_up")[:1]))
+        .filter(next_follow_up__isnull=False, next_follow_up__lte=horizon)
+        .select_related("client")
+        .order_by("next_follow_up", "id")
+    )
+
+
+def goals_due(user: User, *, horizon: date | None = None) -> QuerySet[Goal]:
+    horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
+    return (
+        visible_goals(user)
+        .filter(
+            status__in=[GoalStatus.OPEN, GoalStatus.IN_PROGRESS],
+            target_date__isnull=False,
+            target_date__lte=horizon,
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__client")
+        .order_by("target_date", "id")
+    )
