@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import PlainLabelsMixin
@@ -91,7 +91,9 @@ class GoalForm(PlainLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only the sessions of this case can be chosen: another case's id is not a choice.
         self.fields["sessions"].queryset = case.sessions.order_by("-held_on")
-        self.fields["sessions"].label_from_instance = lambda s: s.held_on.strftime("%d/%m/%Y")
+        self.fields["sessions"].label_from_instance = lambda s: formats.date_format(
+            s.held_on, "SHORT_DATE_FORMAT"
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

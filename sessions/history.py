@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
+
 from casework.audit import EVENT_LABELS, Change, HistoryEntry, field_history
 
 from .models import Goal, GoalProgress, Session
@@ -38,7 +40,13 @@ def goal_history_entries(goal: Goal) -> list[HistoryEntry]:
                 at=record.history_date,
                 actor=record.history_user,
                 summary=str(EVENT_LABELS[record.history_type]),
-                changes=[Change(f"{label} ({record.noted_on:%d/%m/%Y})", "", record.note)],
+                changes=[
+                    Change(
+                        f"{label} ({date_format(record.noted_on, 'SHORT_DATE_FORMAT')})",
+                        "",
+                        record.note,
+                    )
+                ],
             )
         )
     return sorted(entries, key=lambda e: e.at, reverse=True)

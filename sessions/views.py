@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -267,7 +267,7 @@ def session_history(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
         {
             "case": case,
             "title": _("History of the session of %(date)s")
-            % {"date": session.held_on.strftime("%d/%m/%Y")},
+            % {"date": formats.date_format(session.held_on, "SHORT_DATE_FORMAT")},
             "back": reverse("session_detail", kwargs={"pk": case.pk, "session_pk": session.pk}),
             "entries": session_history_entries(session, labels),
         },
