@@ -9,6 +9,7 @@ from django.utils import translation
 
 from casework.models import User, UserRole
 from clients.models import Case, CaseStatus, Client
+from sessions.models import Goal, Session
 
 
 def test_coordinators_and_coaches_are_told_there_is_nothing_for_them_yet(
@@ -73,6 +74,9 @@ def test_demo_data_is_idempotent_and_covers_every_state(db):
     assert not Case.history.filter(history_user__isnull=True).exists()
     assert not Client.history.filter(history_user__isnull=True).exists()
     assert not UserRole.history.filter(history_user__isnull=True).exists()
+    assert Session.objects.exists() and Goal.objects.exists()
+    assert not Session.history.filter(history_user__isnull=True).exists()
+    assert not Goal.history.filter(history_user__isnull=True).exists()
 
 
 def test_a_language_chosen_before_signing_in_is_kept_after(web, holder):

@@ -6,12 +6,16 @@ documented in the README and exist only in demo data.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from casework.models import Centre, Network, Role, User, UserRole
 from clients import services
 from clients.models import CaseOutcome, CaseStatus, Client, ResidenceSituation
+from sessions import services as counselling
 
 DEMO_PASSWORD = "casework-demo"
 
@@ -129,6 +133,8 @@ class Command(BaseCommand):
                 },
             )
             self._walk(case, counsellor, status, outcome)
+            if status in (CaseStatus.ACTION, CaseStatus.FOLLOW_UP):
+                self._sessions_and_goals(case, counsellor)
             if index == 1:
                 services.case_share(actor=counsellor, case=case, colleague=bram, level="view")
             if index == 3:
@@ -137,6 +143,66 @@ class Command(BaseCommand):
         services.client_create(
             actor=gnt,
             data={"first_name": "Nadia", "country_of_origin": "AF", "languages": ["prs", "fa"]},
+        )
+
+    def _sessions_and_goals(self, case, actor) -> None:
+        """Three sessions with the four questions, a goal moving forward, follow-ups due."""
+        today = timezone.localdate()
+        answers = [
+            (
+                "Work to send money home.",
+                "Odd jobs, fear of controls.",
+                "No papers, tired.",
+                "I don't know yet.",
+            ),
+            (
+                "Work, and my brother was here.",
+                "Lost my job last month.",
+                "Sleeping at a friend's place.",
+                "Learn a trade I can use anywhere.",
+            ),
+            (
+                "Work.",
+                "Started asking about training.",
+                "Calmer; a training may be possible.",
+                "Become a cook, here or back home.",
+            ),
+        ]
+        sessions = []
+        for index, (why, lived, now, future) in enumerate(answers):
+            last = index == len(answers) - 1
+            sessions.append(
+                counselling.session_record(
+                    actor=actor,
+                    case=case,
+                    data={
+                        "held_on": today - timedelta(days=60 - 25 * index),
+                        "duration_minutes": 45,
+                        "why_came": why,
+                        "experienced": lived,
+                        "situation_now": now,
+                        "future": future,
+                        "topics": ["training-work", "return-reintegration"][: index + 1],
+                        "next_follow_up": today + timedelta(days=3 if last else -1),
+                    },
+                )
+            )
+        goal = counselling.goal_set(
+            actor=actor,
+            case=case,
+            data={
+                "category": "training",
+                "description": "Become a cook",
+                "target_date": today + timedelta(days=10),
+            },
+            sessions=sessions[1:],
+        )
+        counselling.goal_change_status(
+            actor=actor,
+            goal=goal,
+            expected_version=goal.version,
+            status="in_progress",
+            reason="Enrolled for the intake interview",
         )
 
     def _walk(self, case, actor, status, outcome) -> None:
