@@ -165,3 +165,38 @@ class GoalProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal} · {self.noted_on:%Y-%m-%d}"
+
+
+class SessionDraft(models.Model):
+    """Text a counsellor is typing in a session form, saved as they type.
+
+    A draft is the author's own working copy, never a record of the case: only its author
+    reads it, it is restored into the form after a timed-out login, and it is deleted when the
+    session is saved or the draft discarded. It keeps no history (it changes every few seconds).
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_drafts"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # Empty for a session not saved yet; set when editing an existing one.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, null=True, blank=True)
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "case"],
+                condition=models.Q(session__isnull=True),
+                name="one_new_session_draft_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "session"],
+                condition=models.Q(session__isnull=False),
+                name="one_draft_per_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"

@@ -13,7 +13,7 @@ from casework.errors import RuleBroken, StaleEdit
 from casework.models import User
 from clients.models import Case
 
-from .models import Goal, GoalProgress, GoalStatus, Session
+from .models import Goal, GoalProgress, GoalStatus, Session, SessionDraft
 
 SESSION_FIELDS = (
     "held_on",
@@ -81,6 +81,7 @@ def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
     _check_session_dates(session)
     _save(session, actor)
     _touch(locked)
+    SessionDraft.objects.filter(author=actor, case=locked, session=None).delete()
     return session
 
 
@@ -103,6 +104,7 @@ def session_update(
     locked.version += 1
     _save(locked, actor)
     _touch(locked.case)
+    SessionDraft.objects.filter(author=actor, session=locked).delete()
     return locked
 
 

@@ -5,7 +5,23 @@ from . import views
 urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("cases/<id:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("cases/<id:pk>/sessions/draft/", views.session_draft, name="session_draft"),
+    path(
+        "cases/<id:pk>/sessions/draft/discard/",
+        views.session_draft_discard,
+        name="session_draft_discard",
+    ),
     path("cases/<id:pk>/sessions/<id:session_pk>/", views.session_detail, name="session_detail"),
+    path(
+        "cases/<id:pk>/sessions/<id:session_pk>/draft/",
+        views.session_draft,
+        name="session_edit_draft",
+    ),
+    path(
+        "cases/<id:pk>/sessions/<id:session_pk>/draft/discard/",
+        views.session_draft_discard,
+        name="session_edit_draft_discard",
+    ),
     path("cases/<id:pk>/sessions/<id:session_pk>/edit/", views.session_edit, name="session_edit"),
     path("cases/<id:pk>/goals/new/", views.goal_create, name="goal_create"),
     path("cases/<id:pk>/goals/<id:goal_pk>/", views.goal_detail, name="goal_detail"),

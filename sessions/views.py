@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -23,11 +23,14 @@ from clients.access import Action, can, get_case_for
 
 from . import services
 from .access import goal_of, session_of
+from .drafts import draft_discard, draft_for, draft_initial, draft_save
 from .forms import GoalForm, GoalStatusForm, ProgressForm, SessionForm
 from .history import goal_history_entries, session_history_entries
 from .journey import journey_for
 from .models import InfoTopic
 from .selectors import follow_ups_due, goals_due
+
+MULTIPLE = {"topics"}  # form fields whose draft values are lists
 
 
 def _log(request: HttpRequest, kind: str, obj_id: int, case) -> None:
@@ -57,7 +60,9 @@ def _topics_with_new(form: SessionForm, case, actor) -> list[str]:
 @login_required
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk, Action.CHANGE)
-    form = SessionForm(request.POST or None, centre_id=case.centre_id)
+    draft = draft_for(request.user, case) if request.method != "POST" else None
+    initial = draft_initial(draft, MULTIPLE) if draft else None
+    form = SessionForm(request.POST or None, initial=initial, centre_id=case.centre_id)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -68,7 +73,9 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The session was recorded."))
             return redirect("session_detail", pk=case.pk, session_pk=session.pk)
-    return render(request, "sessions/session_form.html", {"case": case, "form": form})
+    return render(
+        request, "sessions/session_form.html", {"case": case, "form": form, "draft": draft}
+    )
 
 
 @login_required
@@ -94,7 +101,11 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk, Action.CHANGE)
     session = session_of(case, session_pk)
-    form = SessionForm(request.POST or None, instance=session, centre_id=case.centre_id)
+    draft = draft_for(request.user, case, session) if request.method != "POST" else None
+    initial = draft_initial(draft, MULTIPLE) if draft else None
+    form = SessionForm(
+        request.POST or None, instance=session, initial=initial, centre_id=case.centre_id
+    )
     saved = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +137,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
     return render(
         request,
         "sessions/session_form.html",
-        {"case": case, "form": form, "session": session, "saved": saved},
+        {"case": case, "form": form, "session": session, "saved": saved, "draft": draft},
     )
 
 
@@ -305,3 +316,30 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             "goals": list(goals_due(request.user)[:200]),
         },
     )
+
+
+@login_required
+@require_POST
+def session_draft(request: HttpRequest, pk: int, session_pk: int | None = None) -> HttpResponse:
+    """Autosave of the session form (drafts.js): JSON, so the page can tell a lost login."""
+    case = get_case_for(request.user, pk, Action.CHANGE)
+    session = session_of(case, session_pk) if session_pk else None
+    draft = draft_save(author=request.user, case=case, session=session, posted=request.POST)
+    if draft is None:
+        return JsonResponse({"saved": False, "error": "too large"}, status=413)
+    saved_at = timezone.localtime(draft.saved_at)
+    return JsonResponse({"saved": True, "saved_at": formats.time_format(saved_at, "TIME_FORMAT")})
+
+
+@login_required
+@require_POST
+def session_draft_discard(
+    request: HttpRequest, pk: int, session_pk: int | None = None
+) -> HttpResponse:
+    case = get_case_for(request.user, pk, Action.CHANGE)
+    session = session_of(case, session_pk) if session_pk else None
+    draft_discard(author=request.user, case=case, session=session)
+    messages.info(request, _("The draft was discarded."))
+    if session:
+        return redirect("session_edit", pk=case.pk, session_pk=session.pk)
+    return redirect("session_create", pk=case.pk)

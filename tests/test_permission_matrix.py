@@ -99,6 +99,10 @@ MATRIX = {
     "journey": ("get", CASE, None, on_case(200, 200, 200)),
     "follow_ups": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
     "session_history": ("get", SESSION, None, on_case(200, 200, 200)),
+    "session_draft": ("post", CASE, {"future": "x"}, on_case(200, 200, 403)),
+    "session_draft_discard": ("post", CASE, {}, on_case(302, 302, 403)),
+    "session_edit_draft": ("post", SESSION, {"future": "x"}, on_case(200, 200, 403)),
+    "session_edit_draft_discard": ("post", SESSION, {}, on_case(302, 302, 403)),
     "goal_history": ("get", GOAL, None, on_case(200, 200, 200)),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
