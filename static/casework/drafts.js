@@ -31,7 +31,7 @@
         if (!response.ok || !isJson(response)) { throw new Error("draft not kept"); }
         return response.json();
       }).then(function (payload) {
-        show(form.dataset.draftSaved.replace("%s", payload.saved_at), false);
+        show(form.dataset.draftSaved.replace("{time}", payload.saved_at), false);
       }).catch(function () {
         dirty = true;
         show(form.dataset.draftFailed, true);
