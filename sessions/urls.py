@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("clients/<id:pk>/timeline/", views.client_timeline, name="client_timeline"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("cases/<id:pk>/sessions/new/", views.session_create, name="session_create"),
     path("cases/<id:pk>/sessions/draft/", views.session_draft, name="session_draft"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
 from casework.models import AccessLog
-from clients.access import Action, can, get_case_for
+from clients.access import Action, can, get_case_for, get_client_for
 
 from . import services
 from .access import goal_of, session_of
@@ -29,6 +29,7 @@ from .history import goal_history_entries, session_history_entries
 from .journey import journey_for
 from .models import InfoTopic
 from .selectors import follow_ups_due, goals_due
+from .timeline import client_timeline as client_timeline_items
 
 MULTIPLE = {"topics"}  # form fields whose draft values are lists
 
@@ -343,3 +344,20 @@ def session_draft_discard(
     if session:
         return redirect("session_edit", pk=case.pk, session_pk=session.pk)
     return redirect("session_create", pk=case.pk)
+
+
+@login_required
+def client_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for(request.user, pk)
+    access_record(
+        user=request.user,
+        kind=AccessLog.Kind.CLIENT,
+        obj_id=client.pk,
+        reference=client.reference,
+        centre_id=client.centre_id,
+    )
+    return render(
+        request,
+        "sessions/client_timeline.html",
+        {"client": client, "items": client_timeline_items(request.user, client)},
+    )

@@ -73,6 +73,7 @@ MATRIX = {
     "client_file": ("get", CLIENT, None, on_case(200, 200, 200)),
     "client_edit": ("get", CLIENT, None, on_case(200, 200, 403)),
     "client_history": ("get", CLIENT, None, on_case(200, 200, 200)),
+    "client_timeline": ("get", CLIENT, None, on_case(200, 200, 200)),
     # The client still has an open case: refused with a message (302 back) for those who may
     # edit the client; a read-only colleague may not open cases at all (see test_services).
     "case_open": ("post", CLIENT, {}, on_case(302, 302, 403)),

@@ -198,3 +198,33 @@ def test_follow_ups_list_only_the_latest_session_date_of_visible_open_cases(
     response = web(holder).get(reverse("follow_ups"))
     assert [c.pk for c in response.context["cases"]] == [case.pk]
     assert "overdue" in response.content.decode()
+
+
+def test_the_client_time_line_gathers_sessions_goal_changes_and_case_events(
+    web, case, goal, holder, outsider
+):
+    services.goal_change_status(
+        actor=holder, goal=goal, expected_version=goal.version, status="achieved", reason="Hired"
+    )
+    hidden = services.session_record(
+        actor=holder, case=case, data={"duration_minutes": 5, "notes": "Quetzalwyrm"}
+    )
+    response = web(holder).get(reverse("client_timeline", kwargs={"pk": case.client_id}))
+    kinds = sorted({item.kind for item in response.context["items"]})
+    assert kinds == ["case", "goal", "session"]
+    page = response.content.decode()
+    assert "Hired" in page and "Case opened" in page
+    assert "Quetzalwyrm" not in page  # confidential notes never appear in a list
+    assert hidden.pk
+    url = reverse("client_timeline", kwargs={"pk": case.client_id})
+    assert web(outsider).get(url).status_code == 404
+
+
+def test_the_time_line_costs_the_same_with_3_and_300_sessions(web, holder):
+    case = make_case(holder)
+    browser = web(holder)
+    url = reverse("client_timeline", kwargs={"pk": case.client_id})
+    _sessions(case, holder, 3)
+    small = _count(browser, url)
+    _sessions(case, holder, 297)
+    assert _count(browser, url) == small
