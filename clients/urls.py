@@ -3,7 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("caseload/", views.caseload, name="caseload"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/<id:pk>/", views.client_file, name="client_file"),
     path("clients/<id:pk>/edit/", views.client_edit, name="client_edit"),

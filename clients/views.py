@@ -1,4 +1,4 @@
-"""The counsellor's screens: caseload, client file, case, shares, transfer, history.
+"""The counsellor's screens: client file, case, shares, transfer, history.
 
 Every fetch goes through ``clients.access``: a row the user may not see answers 404, a row
 they may see but not change answers 403.
@@ -6,10 +6,8 @@ they may see but not change answers 403.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +16,6 @@ from django.views.decorators.http import require_POST
 from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
 from casework.models import AccessLog, User
-from casework.paging import paginate
 
 from . import services
 from .access import (
@@ -31,15 +28,13 @@ from .access import (
     with_access,
 )
 from .forms import (
-    CaseloadFilterForm,
-    CaseSearchForm,
     ClientForm,
     ShareForm,
     StatusForm,
     TransferForm,
 )
 from .history import case_history_entries, client_history_entries
-from .models import CaseStatus, CaseUserObjectPermission
+from .models import CaseUserObjectPermission
 from .services import CLIENT_EDITABLE_FIELDS
 
 
@@ -47,34 +42,6 @@ def _require_counsellor(request: HttpRequest) -> User:
     if not request.user.is_counsellor:
         raise Http404
     return request.user
-
-
-@login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    """The user's cases. The status filter is a GET parameter; the search (reference or first
-    name) is sent by POST, so a name never lands in a URL, a browser history or a server log."""
-    user = _require_counsellor(request)
-    form = CaseloadFilterForm(request.GET or None)
-    search = CaseSearchForm(request.POST or None)
-    cases = with_access(visible_cases(user), user).select_related("client", "assigned_to")
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    if status == "all":
-        pass
-    elif status:
-        cases = cases.filter(status=status)
-    else:
-        cases = cases.exclude(status=CaseStatus.CLOSED)
-    if request.method == "POST" and search.is_valid():
-        term = search.cleaned_data["q"].strip()
-        cases = cases.filter(
-            Q(client__reference__icontains=term) | Q(client__first_name__icontains=term)
-        )
-    page, query = paginate(request, cases, settings.CASEWORK_PAGE_SIZE)
-    return render(
-        request,
-        "clients/caseload.html",
-        {"page": page, "query": query, "form": form, "search": search},
-    )
 
 
 @login_required

@@ -17,17 +17,20 @@ from .models import Goal, GoalStatus, Session
 HORIZON_DAYS = 14
 
 
+def with_next_follow_up(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with the follow-up date of its latest session (one subquery)."""
+    latest = Session.objects.filter(case=OuterRef("pk")).order_by("-held_on", "-id")
+    return cases.annotate(next_follow_up=Subquery(latest.values("next_follow_up")[:1]))
+
+
 def follow_ups_due(user: User, *, horizon: date | None = None) -> QuerySet[Case]:
     """Open cases whose latest session asks for a follow-up by ``horizon``, soonest first.
 
     Only the latest session counts: a later session supersedes an earlier follow-up date.
     """
     horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
-    latest = Session.objects.filter(case=OuterRef("pk")).order_by("-held_on", "-id")
     return (
-        visible_cases(user)
-        .exclude(status=CaseStatus.CLOSED)
-        .annotate(next_follow_up=Subquery(latest.values("next_follow_up")[:1]))
+        with_next_follow_up(visible_cases(user).exclude(status=CaseStatus.CLOSED))
         .filter(next_follow_up__isnull=False, next_follow_up__lte=horizon)
         .select_related("client")
         .order_by("next_follow_up", "id")

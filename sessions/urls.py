@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
     path("clients/<id:pk>/timeline/", views.client_timeline, name="client_timeline"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("cases/<id:pk>/sessions/new/", views.session_create, name="session_create"),

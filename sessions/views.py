@@ -6,6 +6,7 @@ The case comes from ``clients.access.get_case_for`` (404 when it is not the user
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -19,7 +20,10 @@ from django.views.decorators.http import require_POST
 from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
 from casework.models import AccessLog
+from casework.paging import paginate
 from clients.access import Action, can, get_case_for, get_client_for
+from clients.forms import CaseloadFilterForm, CaseSearchForm
+from clients.selectors import caseload_cases
 
 from . import services
 from .access import goal_of, session_of
@@ -28,7 +32,7 @@ from .forms import GoalForm, GoalStatusForm, ProgressForm, SessionForm
 from .history import goal_history_entries, session_history_entries
 from .journey import journey_for
 from .models import InfoTopic
-from .selectors import follow_ups_due, goals_due
+from .selectors import follow_ups_due, goals_due, with_next_follow_up
 from .timeline import client_timeline as client_timeline_items
 
 MULTIPLE = {"topics"}  # form fields whose draft values are lists
@@ -360,4 +364,34 @@ def client_timeline(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "sessions/client_timeline.html",
         {"client": client, "items": client_timeline_items(request.user, client)},
+    )
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """My caseload: the cases the user may see, each with its next follow-up, and what falls
+    due. The status filter is a GET parameter; the search (reference or first name) is sent by
+    POST, so a name never lands in a URL, a browser history or a server log."""
+    if not request.user.is_counsellor:
+        raise Http404
+    form = CaseloadFilterForm(request.GET or None)
+    search = CaseSearchForm(request.POST or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    term = (
+        search.cleaned_data["q"].strip() if request.method == "POST" and search.is_valid() else ""
+    )
+    cases = with_next_follow_up(caseload_cases(request.user, status=status, term=term))
+    page, query = paginate(request, cases, settings.CASEWORK_PAGE_SIZE)
+    return render(
+        request,
+        "sessions/caseload.html",
+        {
+            "page": page,
+            "query": query,
+            "form": form,
+            "search": search,
+            "today": timezone.localdate(),
+            "follow_ups_due": follow_ups_due(request.user).count(),
+            "goals_due": goals_due(request.user).count(),
+        },
     )

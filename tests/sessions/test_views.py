@@ -198,6 +198,10 @@ def test_follow_ups_list_only_the_latest_session_date_of_visible_open_cases(
     response = web(holder).get(reverse("follow_ups"))
     assert [c.pk for c in response.context["cases"]] == [case.pk]
     assert "overdue" in response.content.decode()
+    caseload = web(holder).get(reverse("caseload"))
+    assert caseload.context["follow_ups_due"] == 1
+    dates = {c.pk: c.next_follow_up for c in caseload.context["page"].object_list}
+    assert dates == {case.pk: today - timedelta(days=2), superseded.pk: None}
 
 
 def test_the_client_time_line_gathers_sessions_goal_changes_and_case_events(
