@@ -14,10 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from .models import AccessLog, User
 
 
-def access_record(*, user: User, kind: str, obj_id: int, reference: str, centre_id: int) -> None:
-    """Log one read of a confidential record (append-only, opaque ids and reference only)."""
+def access_record(*, user: User, kind: str, record: Any, obj_id: int | None = None) -> None:
+    """Log one read of a confidential record (append-only, opaque ids and reference only).
+
+    ``record`` is the client or case read (it gives the reference and the centre); ``obj_id``
+    names a child read through it (a session, a goal), else the record itself.
+    """
     AccessLog.objects.create(
-        user=user, kind=kind, object_id=obj_id, reference=reference, centre_id=centre_id
+        user=user,
+        kind=kind,
+        object_id=obj_id if obj_id is not None else record.pk,
+        reference=record.reference,
+        centre_id=record.centre_id,
     )
 
 

@@ -66,13 +66,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def client_file(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for(request.user, pk)
-    access_record(
-        user=request.user,
-        kind=AccessLog.Kind.CLIENT,
-        obj_id=client.pk,
-        reference=client.reference,
-        centre_id=client.centre_id,
-    )
+    access_record(user=request.user, kind=AccessLog.Kind.CLIENT, record=client)
     cases = list(
         with_access(visible_cases(request.user), request.user)
         .filter(client=client)
@@ -114,13 +108,7 @@ def _conflicts(form: ClientForm, current) -> list[tuple[str, str]]:
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for(request.user, pk, Action.CHANGE)
     if request.method != "POST":
-        access_record(
-            user=request.user,
-            kind=AccessLog.Kind.CLIENT,
-            obj_id=client.pk,
-            reference=client.reference,
-            centre_id=client.centre_id,
-        )
+        access_record(user=request.user, kind=AccessLog.Kind.CLIENT, record=client)
     form = ClientForm(request.POST or None, instance=client)
     conflicts: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
@@ -198,13 +186,7 @@ def _case_page(request: HttpRequest, case, **forms) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
-    access_record(
-        user=request.user,
-        kind=AccessLog.Kind.CASE,
-        obj_id=case.pk,
-        reference=case.reference,
-        centre_id=case.centre_id,
-    )
+    access_record(user=request.user, kind=AccessLog.Kind.CASE, record=case)
     return _case_page(request, case)
 
 
@@ -307,13 +289,7 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
-    access_record(
-        user=request.user,
-        kind=AccessLog.Kind.CASE_HISTORY,
-        obj_id=case.pk,
-        reference=case.reference,
-        centre_id=case.centre_id,
-    )
+    access_record(user=request.user, kind=AccessLog.Kind.CASE_HISTORY, record=case)
     return render(
         request,
         "clients/history.html",
@@ -324,13 +300,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for(request.user, pk)
-    access_record(
-        user=request.user,
-        kind=AccessLog.Kind.CLIENT_HISTORY,
-        obj_id=client.pk,
-        reference=client.reference,
-        centre_id=client.centre_id,
-    )
+    access_record(user=request.user, kind=AccessLog.Kind.CLIENT_HISTORY, record=client)
     return render(
         request,
         "clients/history.html",

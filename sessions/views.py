@@ -34,18 +34,13 @@ from .journey import journey_for
 from .models import InfoTopic
 from .selectors import follow_ups_due, goals_due, with_next_follow_up
 from .timeline import client_timeline as client_timeline_items
+from .topics import topic_choices
 
 MULTIPLE = {"topics"}  # form fields whose draft values are lists
 
 
 def _log(request: HttpRequest, kind: str, obj_id: int, case) -> None:
-    access_record(
-        user=request.user,
-        kind=kind,
-        obj_id=obj_id,
-        reference=case.reference,
-        centre_id=case.centre_id,
-    )
+    access_record(user=request.user, kind=kind, record=case, obj_id=obj_id)
 
 
 def _topics_with_new(form: SessionForm, case, actor) -> list[str]:
@@ -88,7 +83,7 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
     case = get_case_for(request.user, pk)
     session = session_of(case, session_pk)
     _log(request, AccessLog.Kind.SESSION, session.pk, case)
-    labels = dict(SessionForm(centre_id=case.centre_id).fields["topics"].choices)
+    labels = dict(topic_choices(case.centre_id))
     return render(
         request,
         "sessions/session_detail.html",
@@ -276,7 +271,7 @@ def session_history(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     case = get_case_for(request.user, pk)
     session = session_of(case, session_pk)
     _log(request, AccessLog.Kind.SESSION, session.pk, case)
-    labels = dict(SessionForm(centre_id=case.centre_id).fields["topics"].choices)
+    labels = dict(topic_choices(case.centre_id))
     return render(
         request,
         "sessions/history.html",
@@ -353,13 +348,7 @@ def session_draft_discard(
 @login_required
 def client_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for(request.user, pk)
-    access_record(
-        user=request.user,
-        kind=AccessLog.Kind.CLIENT,
-        obj_id=client.pk,
-        reference=client.reference,
-        centre_id=client.centre_id,
-    )
+    access_record(user=request.user, kind=AccessLog.Kind.CLIENT, record=client)
     return render(
         request,
         "sessions/client_timeline.html",
