@@ -65,6 +65,23 @@ class UserEditForm(PlainLabelsMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     is_active = forms.BooleanField(label=_("May sign in"), required=False)
     roles = RolesField()
+    new_password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data.get("new_password", "")
+        if password:
+            validate_password(password, self.user)
+        return password
 
 
 class AccessLogFilterForm(PlainLabelsMixin, forms.Form):

@@ -74,6 +74,7 @@ def user_update(
     last_name: str,
     email: str,
     is_active: bool,
+    new_password: str = "",
 ) -> User:
     """Change a user's details, roles and whether they may sign in."""
     _require_centre_admin(actor)
@@ -86,6 +87,9 @@ def user_update(
         )
     locked.first_name, locked.last_name, locked.email = first_name, last_name, email
     locked.is_active = is_active
+    if new_password:
+        validate_password(new_password, locked)
+        locked.set_password(new_password)
     locked._history_user = actor
     locked.full_clean()
     locked.save()

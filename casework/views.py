@@ -114,7 +114,7 @@ def centre_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_active": user.is_active,
         "roles": sorted(user.role_set),
     }
-    form = UserEditForm(request.POST or None, initial=initial)
+    form = UserEditForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             user_update(actor=admin, user=user, **form.cleaned_data)

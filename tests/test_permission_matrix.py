@@ -57,6 +57,8 @@ MATRIX = {
     ),
     "login": ("get", NONE, None, expect(302, anonymous=200)),
     "logout": ("post", NONE, {}, expect(302, anonymous=302)),
+    "password_change": ("get", NONE, None, expect(200)),
+    "password_change_done": ("get", NONE, None, expect(200)),
     "language_switch": ("post", NONE, {"language": "nl"}, expect(302, anonymous=302)),
     "healthz": ("get", NONE, None, expect(503, anonymous=503)),
     "centre_users": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),

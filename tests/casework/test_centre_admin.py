@@ -123,3 +123,25 @@ def test_an_admin_who_is_also_a_counsellor_sees_only_their_cases(web, case, cent
     both = counsellor(centre, username="both")
     UserRole.objects.create(user=both, role=Role.CENTRE_ADMIN)
     assert web(both).get(reverse("case_detail", kwargs={"pk": case.pk})).status_code == 404
+
+
+def test_a_centre_admin_sets_a_new_password_that_must_be_strong(web, centre_admin, holder):
+    url = reverse("centre_user_edit", kwargs={"pk": holder.pk})
+    form = {"is_active": "on", "roles": [Role.COUNSELLOR]}
+    response = web(centre_admin).post(url, {**form, "new_password": "123"})
+    assert "new_password" in response.context["form"].errors
+    web(centre_admin).post(url, {**form, "new_password": "a-new-and-long-passphrase"})
+    assert User.objects.get(pk=holder.pk).check_password("a-new-and-long-passphrase")
+
+
+def test_a_user_changes_their_own_password(web, holder):
+    response = web(holder).post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-passphrase",
+            "new_password2": "another-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=holder.pk).check_password("another-long-passphrase")
