@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +62,10 @@ def _default_formatter(model_field: models.Field) -> Formatter:
             return "—"
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
+        if isinstance(value, datetime):
+            return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        if isinstance(value, date):
+            return date_format(value, "SHORT_DATE_FORMAT")
         return str(value)
 
     return plain
@@ -87,6 +93,8 @@ def field_history(
         changes: list[Change] = []
         if previous is None:
             for name in fields:
+                if model._meta.get_field(name).many_to_many:
+                    continue  # links are set after the first save: the next record shows them
                 value = getattr(record, _attname(model, name))
                 if value not in ("", None, [], False):
                     changes.append(Change(labels[name], "", format_for[name](value)))

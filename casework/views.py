@@ -39,7 +39,8 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return redirect("home")
     language = form.cleaned_data["language"]
-    target = form.cleaned_data["next"]
+    # After a form error the page's URL is a POST-only one: go back to where the form was.
+    target = form.cleaned_data["next"] or request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

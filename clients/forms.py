@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.forms import PlainLabelsMixin
 from casework.models import Role, User
 
-from .languages import LANGUAGE_CHOICES
+from .languages import LANGUAGE_CHOICES, sorted_languages
 from .models import CaseOutcome, CaseStatus, Client
 from .services import CLIENT_EDITABLE_FIELDS, allowed_transitions
 
@@ -39,7 +39,7 @@ class ClientForm(PlainLabelsMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         # Sorted in the reader's language, so Dutch and French lists read alphabetically too.
-        self.fields["languages"].choices = sorted(LANGUAGE_CHOICES, key=lambda c: str(c[1]))
+        self.fields["languages"].choices = sorted_languages()
         for name in ("gender", "country_of_origin", "residence_situation"):
             choices = list(self.fields[name].choices)
             if choices and choices[0][0] == "":

@@ -45,3 +45,8 @@ LANGUAGE_CHOICES = [
     ("wo", _("Wolof")),
 ]
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+
+
+def sorted_languages() -> list[tuple[str, str]]:
+    """The choices sorted by their name in the active language."""
+    return sorted(((code, str(name)) for code, name in LANGUAGE_CHOICES), key=lambda c: c[1])

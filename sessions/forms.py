@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import PlainLabelsMixin
-from clients.languages import LANGUAGE_CHOICES
+from clients.languages import LANGUAGE_CHOICES, sorted_languages
 
 from .models import Goal, GoalStatus, Session
 from .services import GOAL_TRANSITIONS, SESSION_FIELDS
@@ -50,7 +51,11 @@ class SessionForm(PlainLabelsMixin, forms.ModelForm):
     def __init__(self, *args, centre_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].choices = topic_choices(centre_id)
-        self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
+        # One rule, one message: 1 to 600 minutes (not the integer field's own "at least 0").
+        duration = self.fields["duration_minutes"]
+        duration.validators = [MinValueValidator(1), MaxValueValidator(600)]
+        duration.widget.attrs.update({"min": 1, "max": 600})
+        self.fields["interpreter_language"].choices = [("", "—"), *sorted_languages()]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

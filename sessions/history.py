@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.formats import date_format
 
 from casework.audit import EVENT_LABELS, Change, HistoryEntry, field_history
+from clients.languages import LANGUAGE_NAMES
 
 from .models import Goal, GoalProgress, Session
 from .services import GOAL_FIELDS, SESSION_FIELDS
@@ -20,6 +21,7 @@ def session_history_entries(session: Session, topic_labels: dict[str, str]) -> l
             "topics": lambda codes: (
                 ", ".join(str(topic_labels.get(c, c)) for c in codes or []) or "—"
             ),
+            "interpreter_language": lambda code: str(LANGUAGE_NAMES.get(code, code or "—")),
         },
     )
     return sorted(entries, key=lambda e: e.at, reverse=True)
@@ -27,7 +29,18 @@ def session_history_entries(session: Session, topic_labels: dict[str, str]) -> l
 
 def goal_history_entries(goal: Goal) -> list[HistoryEntry]:
     records = goal.history.select_related("history_user").order_by("history_date", "history_id")
-    entries = field_history(records, model=Goal, fields=[*GOAL_FIELDS, "status"])
+    dates = {s.pk: s.held_on for s in Session.objects.filter(case_id=goal.case_id)}
+
+    def linked(rows) -> str:
+        held = sorted(dates[r["session"]] for r in rows or [] if r["session"] in dates)
+        return ", ".join(date_format(d, "SHORT_DATE_FORMAT") for d in held) or "—"
+
+    entries = field_history(
+        records,
+        model=Goal,
+        fields=[*GOAL_FIELDS, "status", "sessions"],
+        formatters={"sessions": linked},
+    )
     progress = (
         GoalProgress.history.filter(goal_id=goal.pk)
         .select_related("history_user")

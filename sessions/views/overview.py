@@ -35,7 +35,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         search.cleaned_data["q"].strip() if request.method == "POST" and search.is_valid() else ""
     )
     cases = with_next_follow_up(caseload_cases(request.user, status=status, term=term))
-    page, query = paginate(request, cases, settings.CASEWORK_PAGE_SIZE)
+    # Search hits come on one page: page links are GETs and would drop a POSTed search.
+    page, query = paginate(request, cases, 100 if term else settings.CASEWORK_PAGE_SIZE)
     return render(
         request,
         "sessions/caseload.html",

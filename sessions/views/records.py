@@ -16,6 +16,7 @@ from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
 from casework.models import AccessLog
 from clients.access import Action, can, get_case_for
+from clients.languages import LANGUAGE_NAMES
 
 from .. import services
 from ..access import session_of
@@ -81,6 +82,7 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
             "session": session,
             "topics": [labels.get(code, code) for code in session.topics],
             "goals": session.goals.all(),
+            "interpreter_language": LANGUAGE_NAMES.get(session.interpreter_language, ""),
             "can_change": can(request.user, case, Action.CHANGE) and not case.is_closed,
         },
     )

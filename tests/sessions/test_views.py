@@ -232,3 +232,18 @@ def test_the_time_line_costs_the_same_with_3_and_300_sessions(web, holder):
     small = _count(browser, url)
     _sessions(case, holder, 297)
     assert _count(browser, url) == small
+
+
+def test_the_goal_history_shows_which_sessions_it_was_linked_to(web, case, goal, holder):
+    later = services.session_record(actor=holder, case=case, data={"duration_minutes": 10})
+    services.goal_update(
+        actor=holder, goal=goal, expected_version=goal.version, data={}, sessions=[later]
+    )
+    response = web(holder).get(reverse("goal_history", kwargs={"pk": case.pk, "goal_pk": goal.pk}))
+    links = [
+        change
+        for entry in response.context["entries"]
+        for change in entry.changes
+        if change.label == "Discussed in"
+    ]
+    assert links, "a change of linked sessions is in the history"
