@@ -56,9 +56,15 @@ def _open_case(case: Case) -> Case:
 
 
 def _touch(case: Case) -> None:
-    # Last activity is a derived timestamp, not a confidential change: it is kept out of the
-    # case's history (excluded field), and saving only it writes no history row.
-    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+    """Move the case up the caseload. Last activity is excluded from the case's history (the
+    session or goal written beside it has its own), so this one-column save skips it rather
+    than add an empty history row to the case."""
+    case.last_activity_at = timezone.now()
+    case.skip_history_when_saving = True
+    try:
+        case.save(update_fields=["last_activity_at"])
+    finally:
+        del case.skip_history_when_saving
 
 
 def _check_session_dates(session: Session) -> None:

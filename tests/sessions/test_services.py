@@ -151,3 +151,11 @@ def test_sessions_and_goals_are_visible_exactly_when_their_case_is(goal, session
     assert list(visible_goals(reader)) == [goal]
     assert not visible_sessions(outsider).exists()
     assert not visible_goals(outsider).exists()
+
+
+def test_a_session_moves_its_case_up_the_caseload_without_an_empty_case_history_row(case, holder):
+    before, rows = case.last_activity_at, case.history.count()
+    services.session_record(actor=holder, case=case, data={"duration_minutes": 15})
+    case.refresh_from_db()
+    assert case.last_activity_at > before
+    assert case.history.count() == rows
