@@ -77,6 +77,7 @@ def field_history(
     model: type[models.Model],
     fields: Iterable[str],
     formatters: dict[str, Formatter] | None = None,
+    extra_changes: dict[int, list[Change]] | None = None,
 ) -> list[HistoryEntry]:
     """Entries for a sequence of historical records of one object, oldest first in, newest
     first out; each change lists the fields that moved, with readable old and new values."""
@@ -108,6 +109,7 @@ def field_history(
                         format_for[change.field](change.new),
                     )
                 )
+        changes += (extra_changes or {}).get(record.history_id, [])
         if previous is None or changes or record.history_type != "~":
             entries.append(
                 HistoryEntry(

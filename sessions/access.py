@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from casework.models import User
-from clients.access import visible_cases
+from clients.access import Action, get_case_for, visible_cases
+from clients.models import Case
 
 from .models import Goal, Session
+
+
+def get_open_case_for(user: User, pk: int) -> Case:
+    """A case ``user`` may change and that is still open: sessions and goals are written only
+    there (404 when not visible, 403 when read-only or closed)."""
+    case = get_case_for(user, pk, Action.CHANGE)
+    if case.is_closed:
+        raise PermissionDenied
+    return case
 
 
 def visible_sessions(user: User) -> QuerySet[Session]:

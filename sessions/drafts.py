@@ -8,9 +8,11 @@ from casework.models import User
 from clients.models import Case
 
 from .models import Session, SessionDraft
+from .services import SESSION_FIELDS
 
 MAX_DRAFT_CHARACTERS = 100_000
-NOT_KEPT = {"csrfmiddlewaretoken", "version"}
+# The form's own fields only; "version" is the session version the typing started from.
+KEPT = {*SESSION_FIELDS, "new_topic", "version"}
 
 
 def draft_for(author: User, case: Case, session: Session | None = None) -> SessionDraft | None:
@@ -21,7 +23,7 @@ def draft_save(
     *, author: User, case: Case, posted: QueryDict, session: Session | None = None
 ) -> SessionDraft | None:
     """Keep what the form holds now; refuse (return None) a draft too large to be typing."""
-    data = {key: posted.getlist(key) for key in posted if key not in NOT_KEPT}
+    data = {key: posted.getlist(key) for key in posted if key in KEPT}
     if sum(len(value) for values in data.values() for value in values) > MAX_DRAFT_CHARACTERS:
         return None
     draft, _created = SessionDraft.objects.update_or_create(
@@ -39,4 +41,11 @@ def draft_initial(draft: SessionDraft, multiple: set[str]) -> dict:
     return {
         key: values if key in multiple else (values[-1] if values else "")
         for key, values in draft.data.items()
+        if key != "version"
     }
+
+
+def draft_is_behind(draft: SessionDraft, session: Session) -> bool:
+    """Was the draft typed on an older version than the one saved now?"""
+    started = (draft.data.get("version") or [""])[-1]
+    return not started.isdigit() or int(started) != session.version

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from casework.audit import EVENT_LABELS, Change, HistoryEntry, field_history
 from clients.languages import LANGUAGE_NAMES
@@ -28,18 +30,14 @@ def session_history_entries(session: Session, topic_labels: dict[str, str]) -> l
 
 
 def goal_history_entries(goal: Goal) -> list[HistoryEntry]:
-    records = goal.history.select_related("history_user").order_by("history_date", "history_id")
-    dates = {s.pk: s.held_on for s in Session.objects.filter(case_id=goal.case_id)}
-
-    def linked(rows) -> str:
-        held = sorted(dates[r["session"]] for r in rows or [] if r["session"] in dates)
-        return ", ".join(date_format(d, "SHORT_DATE_FORMAT") for d in held) or "—"
-
+    records = list(
+        goal.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     entries = field_history(
         records,
         model=Goal,
-        fields=[*GOAL_FIELDS, "status", "sessions"],
-        formatters={"sessions": linked},
+        fields=[*GOAL_FIELDS, "status"],
+        extra_changes=_session_link_changes(goal, records),
     )
     progress = (
         GoalProgress.history.filter(goal_id=goal.pk)
@@ -63,3 +61,29 @@ def goal_history_entries(goal: Goal) -> list[HistoryEntry]:
             )
         )
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def _session_link_changes(goal: Goal, records: list) -> dict[int, list[Change]]:
+    """Changes of the sessions a goal was discussed in, per history record, in two queries
+    (simple-history's own m2m diff costs two queries per record)."""
+    through = apps.get_model("counselling", "HistoricalGoal_sessions")
+    links: dict[int, set[int]] = {r.history_id: set() for r in records}
+    for history_id, session_id in through.objects.filter(history_id__in=list(links)).values_list(
+        "history_id", "session_id"
+    ):
+        links[history_id].add(session_id)
+    dates = {s.pk: s.held_on for s in Session.objects.filter(case_id=goal.case_id)}
+
+    def shown(ids: set[int]) -> str:
+        held = sorted(dates[i] for i in ids if i in dates)
+        return ", ".join(date_format(d, "SHORT_DATE_FORMAT") for d in held) or "—"
+
+    label = str(capfirst(Goal._meta.get_field("sessions").verbose_name))
+    changes: dict[int, list[Change]] = {}
+    before: set[int] = set()
+    for record in records:
+        now = links[record.history_id]
+        if now != before:
+            changes[record.history_id] = [Change(label, shown(before), shown(now))]
+        before = now
+    return changes

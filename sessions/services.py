@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,8 @@ from casework.errors import RuleBroken, StaleEdit
 from casework.models import User
 from clients.models import Case
 
-from .models import Goal, GoalProgress, GoalStatus, Session, SessionDraft
+from .models import Goal, GoalProgress, GoalStatus, InfoTopic, Session, SessionDraft
+from .topics import BUILTIN_TOPICS
 
 SESSION_FIELDS = (
     "held_on",
@@ -95,6 +97,7 @@ def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
 def session_update(
     *, actor: User, session: Session, expected_version: int, data: dict[str, Any]
 ) -> Session:
+    _open_case(session.case)
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if locked.version != expected_version:
         raise StaleEdit(
@@ -148,10 +151,14 @@ def goal_update(
     data: dict[str, Any],
     sessions: Iterable[Session],
 ) -> Goal:
+    _open_case(goal.case)
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     if locked.version != expected_version:
         raise StaleEdit(
-            _("Someone else changed this goal meanwhile. Nothing was saved: reload and try again.")
+            _(
+                "Someone else changed this goal meanwhile. Nothing was saved yet: "
+                "their version and your input are shown below."
+            )
         )
     for field in GOAL_FIELDS:
         if field in data:
@@ -159,6 +166,7 @@ def goal_update(
     locked.version += 1
     _save(locked, actor)
     _link_sessions(locked, sessions, actor)
+    _touch(locked.case)
     return locked
 
 
@@ -166,6 +174,7 @@ def goal_update(
 def goal_change_status(
     *, actor: User, goal: Goal, expected_version: int, status: str, reason: str
 ) -> Goal:
+    _open_case(goal.case)
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     if locked.version != expected_version:
         raise StaleEdit(
@@ -184,6 +193,7 @@ def goal_change_status(
 
 @transaction.atomic
 def goal_progress_record(*, actor: User, goal: Goal, noted_on, note: str) -> GoalProgress:
+    _open_case(goal.case)
     if noted_on > timezone.localdate():
         raise RuleBroken(_("Progress cannot be dated in the future."), field="noted_on")
     if not note.strip():
@@ -192,3 +202,29 @@ def goal_progress_record(*, actor: User, goal: Goal, noted_on, note: str) -> Goa
     _save(progress, actor)
     _touch(goal.case)
     return progress
+
+
+def topic_add(*, actor: User, centre_id: int, label: str) -> InfoTopic | None:
+    """The centre's topic with this label, added if new; None when it names a built-in topic
+    (the existing one is then ticked instead)."""
+    label = " ".join(label.split())
+    if label.casefold() in {str(name).casefold() for _code, name in BUILTIN_TOPICS}:
+        return None
+    topic = InfoTopic.objects.filter(centre_id=centre_id, label__iexact=label).first()
+    if topic is not None:
+        return topic
+    topic = InfoTopic(centre_id=centre_id, label=label)
+    topic._history_user = actor
+    try:
+        # A savepoint: a colleague adding the same topic at this moment is not an error.
+        with transaction.atomic():
+            topic.full_clean()
+            topic.save()
+    except (IntegrityError, ValidationError):
+        return InfoTopic.objects.filter(centre_id=centre_id, label__iexact=label).first()
+    return topic
+
+
+def builtin_code_for(label: str) -> str | None:
+    wanted = " ".join(label.split()).casefold()
+    return next((code for code, name in BUILTIN_TOPICS if str(name).casefold() == wanted), None)

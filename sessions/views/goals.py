@@ -15,7 +15,7 @@ from casework.models import AccessLog
 from clients.access import Action, can, get_case_for
 
 from .. import services
-from ..access import goal_of
+from ..access import get_open_case_for, goal_of
 from ..forms import GoalForm, GoalStatusForm, ProgressForm
 from ..history import goal_history_entries
 from .records import log_read
@@ -23,7 +23,7 @@ from .records import log_read
 
 @login_required
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     form = GoalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,9 +73,12 @@ def goal_detail(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     goal = goal_of(case, goal_pk)
+    if request.method != "POST":
+        log_read(request, AccessLog.Kind.GOAL, goal.pk, case)
     form = GoalForm(request.POST or None, instance=goal, case=case)
+    saved = None
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update(
@@ -85,21 +88,30 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
                 data=form.cleaned_data,
                 sessions=form.cleaned_data["sessions"],
             )
-        except RuleBroken as error:  # StaleEdit included: the form keeps the input
-            if isinstance(error, StaleEdit):
-                messages.error(request, error.message)
-            else:
-                form.add_error(error.field, error.message)
+        except StaleEdit as error:
+            # As for sessions: keep the input, show the saved goal, base a new save on it.
+            messages.error(request, error.message)
+            saved = goal_of(case, goal_pk)
+            posted = request.POST.copy()
+            posted["version"] = str(saved.version)
+            form = GoalForm(posted, instance=goal_of(case, goal_pk), case=case)
+            form.is_valid()
+        except RuleBroken as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("The goal was saved."))
             return redirect("goal_detail", pk=case.pk, goal_pk=goal.pk)
-    return render(request, "sessions/goal_form.html", {"case": case, "form": form, "goal": goal})
+    return render(
+        request,
+        "sessions/goal_form.html",
+        {"case": case, "form": form, "goal": goal, "saved": saved},
+    )
 
 
 @login_required
 @require_POST
 def goal_status(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     goal = goal_of(case, goal_pk)
     form = GoalStatusForm(request.POST, goal=goal)
     if form.is_valid():
@@ -125,7 +137,7 @@ def goal_status(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     goal = goal_of(case, goal_pk)
     form = ProgressForm(request.POST)
     if form.is_valid():

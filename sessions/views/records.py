@@ -19,11 +19,10 @@ from clients.access import Action, can, get_case_for
 from clients.languages import LANGUAGE_NAMES
 
 from .. import services
-from ..access import session_of
-from ..drafts import draft_discard, draft_for, draft_initial, draft_save
+from ..access import get_open_case_for, session_of
+from ..drafts import draft_discard, draft_for, draft_initial, draft_is_behind, draft_save
 from ..forms import SessionForm
 from ..history import session_history_entries
-from ..models import InfoTopic
 from ..topics import topic_choices
 
 MULTIPLE = {"topics"}  # form fields whose draft values are lists
@@ -34,22 +33,21 @@ def log_read(request: HttpRequest, kind: str, obj_id: int, case) -> None:
 
 
 def _topics_with_new(form: SessionForm, case, actor) -> list[str]:
-    """The ticked topics, plus the one the user typed (added to the centre's checklist)."""
+    """The ticked topics, plus the one the user typed (added to the centre's checklist, or
+    the built-in topic of that name)."""
     topics = list(form.cleaned_data.get("topics") or [])
     label = (form.cleaned_data.get("new_topic") or "").strip()
     if label:
-        topic = InfoTopic.objects.filter(centre_id=case.centre_id, label__iexact=label).first()
-        if topic is None:
-            topic = InfoTopic(centre_id=case.centre_id, label=label)
-            topic._history_user = actor
-            topic.save()
-        topics.append(topic.code)
+        topic = services.topic_add(actor=actor, centre_id=case.centre_id, label=label)
+        code = topic.code if topic else services.builtin_code_for(label)
+        if code and code not in topics:
+            topics.append(code)
     return topics
 
 
 @login_required
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     draft = draft_for(request.user, case) if request.method != "POST" else None
     initial = draft_initial(draft, MULTIPLE) if draft else None
     form = SessionForm(request.POST or None, initial=initial, centre_id=case.centre_id)
@@ -90,14 +88,25 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 
 @login_required
 def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     session = session_of(case, session_pk)
-    draft = draft_for(request.user, case, session) if request.method != "POST" else None
+    saved = None
+    draft = None
+    if request.method != "POST":
+        log_read(request, AccessLog.Kind.SESSION, session.pk, case)
+        draft = draft_for(request.user, case, session)
+        if draft and draft_is_behind(draft, session):
+            # The draft was typed on an older version: show what is saved now beside it, so
+            # saving the draft is a deliberate choice, never a silent overwrite.
+            saved = session_of(case, session_pk)
+            messages.warning(
+                request,
+                _("This session was changed after your draft was written: compare before saving."),
+            )
     initial = draft_initial(draft, MULTIPLE) if draft else None
     form = SessionForm(
         request.POST or None, instance=session, initial=initial, centre_id=case.centre_id
     )
-    saved = None
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -155,7 +164,7 @@ def session_history(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
 @require_POST
 def session_draft(request: HttpRequest, pk: int, session_pk: int | None = None) -> HttpResponse:
     """Autosave of the session form (drafts.js): JSON, so the page can tell a lost login."""
-    case = get_case_for(request.user, pk, Action.CHANGE)
+    case = get_open_case_for(request.user, pk)
     session = session_of(case, session_pk) if session_pk else None
     draft = draft_save(author=request.user, case=case, session=session, posted=request.POST)
     if draft is None:

@@ -58,3 +58,30 @@ def test_discarding_a_draft(web, case, holder):
     _draft(browser, case, future="x")
     browser.post(reverse("session_draft_discard", kwargs={"pk": case.pk}))
     assert not SessionDraft.objects.exists()
+
+
+def test_a_draft_typed_before_a_colleagues_save_is_compared_never_saved_silently(
+    web, case, session, holder, editor
+):
+    from sessions import services
+
+    url = reverse("session_edit_draft", kwargs={"pk": case.pk, "session_pk": session.pk})
+    web(holder).post(url, {"future": "Holder's draft", "version": "1"})
+    services.session_update(
+        actor=editor, session=session, expected_version=1, data={"notes": "Editor's note"}
+    )
+    page = web(holder).get(
+        reverse("session_edit", kwargs={"pk": case.pk, "session_pk": session.pk})
+    )
+    assert page.context["saved"].notes == "Editor's note"
+    assert page.context["form"]["future"].value() == "Holder's draft"
+    assert "changed after your draft" in page.content.decode()
+
+
+def test_a_draft_keeps_only_the_forms_fields(web, case, holder):
+    response = web(holder).post(
+        reverse("session_draft", kwargs={"pk": case.pk}),
+        {"future": "typed", "x" * 50: "junk", "unknown": "y"},
+    )
+    assert response.status_code == 200, response.content[:300]
+    assert set(SessionDraft.objects.get().data) == {"future"}

@@ -247,3 +247,96 @@ def test_the_goal_history_shows_which_sessions_it_was_linked_to(web, case, goal,
         if change.label == "Discussed in"
     ]
     assert links, "a change of linked sessions is in the history"
+
+
+def test_goal_history_costs_the_same_after_3_and_30_edits(web, case, goal, holder):
+    def edits(n):
+        for index in range(n):
+            current = Goal.objects.get(pk=goal.pk)
+            services.goal_update(
+                actor=holder,
+                goal=current,
+                expected_version=current.version,
+                data={"description": f"Version {index}"},
+                sessions=list(case.sessions.all()[: index % 2]),
+            )
+
+    browser = web(holder)
+    url = reverse("goal_history", kwargs={"pk": case.pk, "goal_pk": goal.pk})
+    edits(3)
+    small = _count(browser, url)
+    edits(27)
+    assert _count(browser, url) == small
+
+
+def test_a_closed_case_takes_no_more_sessions_goals_progress_or_drafts(web, case, goal, holder):
+    from clients import services as case_services
+    from clients.models import CaseOutcome, CaseStatus
+
+    case_services.case_change_status(
+        actor=holder,
+        case=case,
+        expected_version=case.version,
+        status=CaseStatus.CLOSED,
+        outcome=CaseOutcome.OTHER,
+    )
+    session = goal.sessions.get()
+    browser = web(holder)
+    refused = [
+        browser.get(reverse("session_create", kwargs={"pk": case.pk})),
+        browser.post(
+            reverse("session_edit", kwargs={"pk": case.pk, "session_pk": session.pk}),
+            {"held_on": "2026-01-01", "duration_minutes": "5", "mode": "phone", "version": 1},
+        ),
+        browser.post(
+            reverse("goal_status", kwargs={"pk": case.pk, "goal_pk": goal.pk}),
+            {"status": "achieved", "reason": "x", "version": goal.version},
+        ),
+        browser.post(
+            reverse("goal_progress", kwargs={"pk": case.pk, "goal_pk": goal.pk}),
+            {"noted_on": "2026-01-01", "note": "x"},
+        ),
+        browser.post(reverse("session_draft", kwargs={"pk": case.pk}), {"future": "x"}),
+    ]
+    assert [r.status_code for r in refused] == [403] * 5
+    goal.refresh_from_db()
+    assert goal.status == "open" and not goal.progress.exists()
+
+
+def test_opening_an_edit_page_is_logged_as_a_read(web, case, goal, holder):
+    session = goal.sessions.get()
+    browser = web(holder)
+    browser.get(reverse("session_edit", kwargs={"pk": case.pk, "session_pk": session.pk}))
+    browser.get(reverse("goal_edit", kwargs={"pk": case.pk, "goal_pk": goal.pk}))
+    kinds = list(AccessLog.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == [AccessLog.Kind.SESSION, AccessLog.Kind.GOAL]
+
+
+def test_another_topic_named_like_a_built_in_one_ticks_the_built_in(web, case, holder):
+    web(holder).post(
+        reverse("session_create", kwargs={"pk": case.pk}),
+        {
+            "held_on": "2026-01-05",
+            "duration_minutes": "30",
+            "mode": "phone",
+            "new_topic": "shelter",
+        },
+    )
+    assert Session.objects.get().topics == ["shelter"]
+    assert not InfoTopic.objects.exists()
+
+
+def test_a_goal_conflict_keeps_the_input_and_a_second_save_goes_through(
+    web, case, goal, holder, editor
+):
+    url = reverse("goal_edit", kwargs={"pk": case.pk, "goal_pk": goal.pk})
+    form = {"category": "training", "description": "Editor's words", "version": 1}
+    assert web(editor).post(url, form).status_code == 302
+    response = web(holder).post(url, {**form, "description": "Holder's words"})
+    assert response.context["saved"].description == "Editor's words"
+    assert response.context["form"]["description"].value() == "Holder's words"
+    again = web(holder).post(
+        url, {**form, "description": "Holder's words", "version": response.context["saved"].version}
+    )
+    assert again.status_code == 302
+    assert Goal.objects.get(pk=goal.pk).description == "Holder's words"
