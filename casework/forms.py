@@ -17,6 +17,20 @@ class PlainLabelsMixin:
         super().__init__(*args, **kwargs)
 
 
+def rebind_on_current_version(form_class, request, *, instance, **kwargs) -> forms.BaseForm:
+    """After a refused stale edit: the user's input, bound again on the version saved now.
+
+    The typed text is kept, and a new save is based on the current version, so replacing a
+    colleague's change is a deliberate second click, never a silent overwrite. ``instance``
+    must be a fresh copy: validating a model form writes the input into its instance.
+    """
+    data = request.POST.copy()
+    data["version"] = str(instance.version)
+    form = form_class(data, instance=instance, **kwargs)
+    form.is_valid()
+    return form
+
+
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
+from casework.forms import rebind_on_current_version
 from casework.models import AccessLog, User
 
 from . import services
@@ -125,10 +126,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
             current = get_client_for(request.user, pk, Action.CHANGE)
             conflicts = _conflicts(form, current)
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = ClientForm(data, instance=current)
-            form.is_valid()
+            form = rebind_on_current_version(ClientForm, request, instance=current)
         except RuleBroken as error:
             form.add_error(error.field, error.message)
         else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.errors import RuleBroken, StaleEdit
+from casework.forms import rebind_on_current_version
 from casework.models import AccessLog
 from clients.access import Action, can, get_case_for
 
@@ -92,10 +93,9 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             # As for sessions: keep the input, show the saved goal, base a new save on it.
             messages.error(request, error.message)
             saved = goal_of(case, goal_pk)
-            posted = request.POST.copy()
-            posted["version"] = str(saved.version)
-            form = GoalForm(posted, instance=goal_of(case, goal_pk), case=case)
-            form.is_valid()
+            form = rebind_on_current_version(
+                GoalForm, request, instance=goal_of(case, goal_pk), case=case
+            )
         except RuleBroken as error:
             form.add_error(error.field, error.message)
         else:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
+from casework.forms import rebind_on_current_version
 from casework.models import AccessLog
 from clients.access import Action, can, get_case_for
 from clients.languages import LANGUAGE_NAMES
@@ -122,13 +123,12 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
             # save is based on it, so replacing it is a conscious choice.
             messages.error(request, error.message)
             saved = session_of(case, session_pk)
-            posted = request.POST.copy()
-            posted["version"] = str(saved.version)
-            # A fresh instance for the form: validating writes the input into its instance.
-            form = SessionForm(
-                posted, instance=session_of(case, session_pk), centre_id=case.centre_id
+            form = rebind_on_current_version(
+                SessionForm,
+                request,
+                instance=session_of(case, session_pk),
+                centre_id=case.centre_id,
             )
-            form.is_valid()
         except RuleBroken as error:
             form.add_error(error.field, error.message)
         else:
