@@ -75,7 +75,8 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Language of the interface; empty follows the browser."),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Group membership is desk membership for ICAM coaches: it keeps its history too.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -152,6 +153,7 @@ class AccessLog(models.Model):
         SESSION = "session", _("Session")
         GOAL = "goal", _("Goal")
         JOURNEY = "journey", _("Journey")
+        REFERRAL = "referral", _("Referral")
 
     at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     user = models.ForeignKey(

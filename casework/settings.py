@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "casework",
     "clients",
     "sessions",
+    "referrals",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ from .forms import (
     TransferForm,
 )
 from .history import case_history_entries, client_history_entries
+from .extensions import sections_for
 from .models import CaseUserObjectPermission
 from .services import CLIENT_EDITABLE_FIELDS
 
@@ -168,10 +169,12 @@ def _shares(case) -> list[dict]:
 def _case_page(request: HttpRequest, case, **forms) -> HttpResponse:
     user = request.user
     manage = can(user, case, Action.MANAGE)
+    can_change = can(user, case, Action.CHANGE) and not case.is_closed
     context = {
         "case": case,
         "client": case.client,
-        "can_change": can(user, case, Action.CHANGE) and not case.is_closed,
+        "can_change": can_change,
+        "sections": sections_for(user, case, can_change),
         "can_manage": manage,
         "shares": _shares(case) if manage else [],
         "status_form": forms.get("status_form")

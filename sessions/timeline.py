@@ -1,8 +1,13 @@
 """The client's time line: sessions, goal status changes and case events across the cases the
-reader may see — five queries whatever the number of cases, sessions or goals."""
+reader may see — five queries whatever the number of cases, sessions or goals.
+
+Apps built on top (referrals) add their own events through ``timeline_sources``, registered in
+their ``AppConfig.ready``: each source gets the reader, the client and the visible cases by id.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -21,11 +26,15 @@ from .models import Goal, GoalStatus, Session
 class TimelineItem:
     on: date
     at: datetime | None
-    kind: str  # "session", "goal", "case"
+    kind: str  # "session", "goal", "case", or a source's own kind
     case_reference: str
     text: str
     detail: str
     url: str
+
+
+TimelineSource = Callable[[User, object, dict[int, Case]], Iterable[TimelineItem]]
+timeline_sources: list[TimelineSource] = []
 
 
 def client_timeline(user: User, client) -> list[TimelineItem]:
@@ -103,9 +112,11 @@ def client_timeline(user: User, client) -> list[TimelineItem]:
                 url=reverse("case_detail", kwargs={"pk": case.pk}),
             )
         )
+    for source in timeline_sources:
+        items.extend(source(user, client, cases))
     order = {"case": 0, "goal": 1, "session": 2}
     return sorted(
         items,
-        key=lambda i: (i.on, i.at or datetime.min.replace(tzinfo=UTC), order[i.kind]),
+        key=lambda i: (i.on, i.at or datetime.min.replace(tzinfo=UTC), order.get(i.kind, 1)),
         reverse=True,
     )

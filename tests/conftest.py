@@ -11,7 +11,7 @@ from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client as DjangoClient
 
-from casework.models import Role
+from casework.models import Network, Role
 from clients import services
 
 from .factories import CentreFactory, UserFactory, counsellor, make_case
@@ -88,13 +88,24 @@ def _fast_password_hashing(settings):
 
 # --- Personas --------------------------------------------------------------------------------
 @pytest.fixture
-def centre(db):
-    return CentreFactory(code="FOY", name="Foyer")
+def network(db):
+    return Network.objects.create(name="Brussels network")
 
 
 @pytest.fixture
-def other_centre(db):
-    return CentreFactory(code="GNT", name="Ghent")
+def other_network(db):
+    return Network.objects.create(name="Walloon network")
+
+
+@pytest.fixture
+def centre(network):
+    return CentreFactory(code="FOY", name="Foyer", network=network)
+
+
+@pytest.fixture
+def other_centre(other_network):
+    """A centre of another network: it shares neither cases nor the partner directory."""
+    return CentreFactory(code="GNT", name="Ghent", network=other_network)
 
 
 @pytest.fixture

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = _("Partners and referrals")
+
+    def ready(self) -> None:
+        from . import extensions
+
+        extensions.register()
