@@ -10,6 +10,8 @@ def navigation(request: HttpRequest) -> dict:
         "nav": {
             "caseload": user.is_counsellor,
             "centre_admin": user.is_centre_admin,
+            "directory": user.is_counsellor or user.is_centre_admin,
+            "desk": user.is_icam_coach,
             "django_admin": user.is_superuser,
         }
     }

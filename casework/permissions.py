@@ -1,9 +1,10 @@
 """The core of the permission layer: object grants through guardian's direct foreign-key models.
 
 Structural ownership (the assigned counsellor, the centre) lives in indexed columns and is
-filtered by each app's ``access`` module. Exceptions — a case shared with a colleague — are
-rows of a guardian *direct* foreign-key model (``CaseUserObjectPermission``), which are indexed
-on (user, permission, object) and joined as ``pk IN (SELECT object_id ...)``.
+filtered by each app's ``access`` module. Exceptions — a case shared with a colleague, a
+referral addressed to an ICAM desk — are rows of a guardian *direct* foreign-key model
+(``CaseUserObjectPermission``, ``ReferralGroupObjectPermission``), which are indexed on
+(user or group, permission, object) and joined as ``pk IN (SELECT object_id ...)``.
 
 Grants and withdrawals happen only here, so each one leaves a history row with its actor.
 Lists filter on the grant rows directly rather than through guardian's
@@ -17,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import uuid4
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from guardian.models import UserObjectPermissionBase
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .models import User
+
+PermModel = type[UserObjectPermissionBase] | type[GroupObjectPermissionBase]
 
 
 def grant_subquery(
@@ -49,18 +52,27 @@ def _tag(row: models.Model, actor: User, event: str) -> None:
     row._change_reason = f"access-event:{event}"
 
 
+def _holder(user: User | None, group: Group | None) -> dict[str, User | Group]:
+    if (user is None) == (group is None):
+        raise TypeError("A grant is held by a user or by a group.")
+    return {"user": user} if user is not None else {"group": group}
+
+
 def object_grant(
     *,
     actor: User,
-    perm_model: type[UserObjectPermissionBase],
+    perm_model: PermModel,
     obj: models.Model,
-    user: User,
     codenames: Iterable[str],
+    user: User | None = None,
+    group: Group | None = None,
 ) -> None:
-    """Give ``user`` exactly ``codenames`` on ``obj`` (adding and withdrawing as needed)."""
+    """Give ``user`` (or ``group``) exactly ``codenames`` on ``obj``, adding and withdrawing as
+    needed."""
+    holder = _holder(user, group)
     event = uuid4().hex  # ties this call's grant rows into one event in the history
     wanted = {p.pk: p for p in _permissions(type(obj), codenames)}
-    existing = perm_model.objects.filter(content_object=obj, user=user).select_related("permission")
+    existing = perm_model.objects.filter(content_object=obj, **holder).select_related("permission")
     for row in existing:
         if row.permission_id in wanted:
             wanted.pop(row.permission_id)
@@ -68,7 +80,7 @@ def object_grant(
             _tag(row, actor, event)
             row.delete()
     for permission in wanted.values():
-        row = perm_model(content_object=obj, user=user, permission=permission)
+        row = perm_model(content_object=obj, permission=permission, **holder)
         _tag(row, actor, event)
         row.save()
 
@@ -76,13 +88,14 @@ def object_grant(
 def object_revoke(
     *,
     actor: User,
-    perm_model: type[UserObjectPermissionBase],
+    perm_model: PermModel,
     obj: models.Model,
-    user: User,
+    user: User | None = None,
+    group: Group | None = None,
 ) -> int:
-    """Withdraw every grant ``user`` holds on ``obj``; return how many were withdrawn."""
+    """Withdraw every grant ``user`` (or ``group``) holds on ``obj``; return how many."""
     event = uuid4().hex
-    rows = list(perm_model.objects.filter(content_object=obj, user=user))
+    rows = list(perm_model.objects.filter(content_object=obj, **_holder(user, group)))
     for row in rows:
         # One delete per row (not a queryset delete) so each withdrawal has its history row.
         _tag(row, actor, event)

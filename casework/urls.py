@@ -34,5 +34,6 @@ urlpatterns = [
     path("centre/access-log/", views.access_log, name="access_log"),
     path("", include("clients.urls")),
     path("", include("sessions.urls")),
+    path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("caseload")
     if user.is_centre_admin:
         return redirect("centre_users")
+    if user.is_icam_coach:
+        return redirect("desk_home")
     return render(request, "casework/nothing_yet.html")
 
 

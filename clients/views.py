@@ -28,6 +28,7 @@ from .access import (
     visible_cases,
     with_access,
 )
+from .extensions import sections_for
 from .forms import (
     ClientForm,
     ShareForm,
@@ -35,7 +36,6 @@ from .forms import (
     TransferForm,
 )
 from .history import case_history_entries, client_history_entries
-from .extensions import sections_for
 from .models import CaseUserObjectPermission
 from .services import CLIENT_EDITABLE_FIELDS
 

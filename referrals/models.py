@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from casework.models import Network
+from clients.languages import LANGUAGE_NAMES
 from clients.models import Case
 from sessions.models import Goal
 
@@ -67,9 +68,7 @@ class Partner(models.Model):
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
     provinces = models.JSONField(_("provinces or regions served"), default=list)
     languages = models.JSONField(_("languages"), default=list, blank=True)
-    welcomes_undocumented = models.BooleanField(
-        _("undocumented people welcome"), default=False
-    )
+    welcomes_undocumented = models.BooleanField(_("undocumented people welcome"), default=False)
     audience = models.CharField(_("audience"), max_length=300, blank=True)
     accessibility = models.TextField(_("accessibility remarks"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -103,6 +102,15 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def province_names(self) -> list[str]:
+        labels = dict(Province.choices)
+        return [str(labels.get(code, code)) for code in self.provinces]
+
+    @property
+    def language_names(self) -> list[str]:
+        return [str(LANGUAGE_NAMES.get(code, code)) for code in self.languages]
 
     @property
     def is_desk(self) -> bool:
@@ -230,8 +238,10 @@ class Referral(models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED
 
-    def consented(self, field: str) -> bool:
-        return field in self.consent_fields and not self.consent_withdrawn
+    @property
+    def consent_labels(self) -> list[str]:
+        labels = dict(SHAREABLE_FIELDS)
+        return [str(labels[code]) for code in self.consent_fields if code in labels]
 
 
 FINISHED = frozenset({ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralStatus.CANCELLED})
@@ -253,6 +263,9 @@ class ReferralFeedback(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{self.referral} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):

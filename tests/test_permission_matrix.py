@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import Browser
+from .referrals.conftest import desk, refer, referral  # noqa: F401 (fixtures)
 
 PERSONAS = [
     "anonymous",
@@ -46,6 +47,14 @@ CLIENT = lambda f: {"pk": f["case"].client_id}  # noqa: E731
 NONE = lambda f: {}  # noqa: E731
 SESSION = lambda f: {"pk": f["case"].pk, "session_pk": f["session"].pk}  # noqa: E731
 GOAL = lambda f: {"pk": f["case"].pk, "goal_pk": f["goal"].pk}  # noqa: E731
+REFERRAL = lambda f: {"pk": f["case"].pk, "referral_pk": f["referral"].pk}  # noqa: E731
+DRAFT = lambda f: {"pk": f["case"].pk, "referral_pk": f["draft"].pk}  # noqa: E731
+DESK = lambda f: {"pk": f["desk"].pk}  # noqa: E731
+DESK_REFERRAL = lambda f: {"pk": f["referral"].pk}  # noqa: E731
+# The partner directory: read by the counsellors and centre admins of the network's centres
+# (the foreigner's centre is in another network: it has its own directory, not this one).
+READERS = {**dict.fromkeys(COUNSELLORS, 200), "centre_admin": 200, "superuser": 200}
+MAINTAINERS = {**dict.fromkeys(COUNSELLORS, 403), "centre_admin": 200, "superuser": 200}
 
 # name: (method, url kwargs, POST data, expected status per persona)
 MATRIX = {
@@ -53,7 +62,7 @@ MATRIX = {
         "get",
         NONE,
         None,
-        expect(302, coordinator=200, icam_coach=200),
+        expect(302, coordinator=200),
     ),
     "login": ("get", NONE, None, expect(302, anonymous=200)),
     "logout": ("post", NONE, {}, expect(302, anonymous=302)),
@@ -107,6 +116,38 @@ MATRIX = {
     "session_edit_draft": ("post", SESSION, {"future": "x"}, on_case(200, 200, 403)),
     "session_edit_draft_discard": ("post", SESSION, {}, on_case(302, 302, 403)),
     "goal_history": ("get", GOAL, None, on_case(200, 200, 200)),
+    "partner_list": ("get", NONE, None, expect(404, **READERS)),
+    "partner_detail": ("get", DESK, None, expect(404, **{**READERS, "foreigner": 404})),
+    "partner_create": ("get", NONE, None, expect(404, **MAINTAINERS)),
+    "partner_edit": ("get", DESK, None, expect(404, **{**MAINTAINERS, "foreigner": 404})),
+    "partner_history": ("get", DESK, None, expect(404, **{**MAINTAINERS, "foreigner": 404})),
+    "partner_import": ("get", NONE, None, expect(404, **MAINTAINERS)),
+    # A maintainer's empty form: told to choose a coach, back to the desk (302).
+    "desk_coach_add": (
+        "post",
+        DESK,
+        {},
+        expect(404, **{**MAINTAINERS, "centre_admin": 302, "superuser": 302, "foreigner": 404}),
+    ),
+    "desk_coach_remove": (
+        "post",
+        lambda f: {"pk": f["desk"].pk, "user_pk": f["icam_coach"].pk},
+        {},
+        expect(404, **{**MAINTAINERS, "centre_admin": 302, "superuser": 302, "foreigner": 404}),
+    ),
+    "referral_create": ("get", CASE, None, on_case(200, 200, 403)),
+    "referral_detail": ("get", REFERRAL, None, on_case(200, 200, 200)),
+    "referral_edit": ("get", DRAFT, None, on_case(200, 200, 403)),
+    "referral_status": ("post", REFERRAL, {}, on_case(200, 200, 403)),
+    "referral_feedback": ("post", REFERRAL, {}, on_case(200, 200, 403)),
+    "referral_withdraw_consent": ("post", REFERRAL, {}, on_case(200, 200, 403)),
+    "referral_sheet": ("get", REFERRAL, None, on_case(200, 200, 200)),
+    "referral_history": ("get", REFERRAL, None, on_case(200, 200, 200)),
+    # The receiver's side: the desk's coach only; the case's own counsellors get 404 too.
+    "desk_home": ("get", NONE, None, expect(404, icam_coach=200)),
+    "desk_referral": ("get", DESK_REFERRAL, None, expect(404, icam_coach=200)),
+    "desk_referral_status": ("post", DESK_REFERRAL, {}, expect(404, icam_coach=200)),
+    "desk_referral_feedback": ("post", DESK_REFERRAL, {}, expect(404, icam_coach=200)),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
 }
@@ -144,8 +185,13 @@ def world(
     icam_coach,
     centre_admin,
     superuser,
+    referral,  # noqa: F811
+    desk,  # noqa: F811
 ):
     return {
+        "referral": referral,
+        "draft": refer(case.assigned_to, case, desk, send=False),
+        "desk": desk,
         "case": case,
         "session": session,
         "goal": goal,

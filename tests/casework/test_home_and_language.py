@@ -12,11 +12,12 @@ from clients.models import Case, CaseStatus, Client
 from sessions.models import Goal, Session
 
 
-def test_coordinators_and_coaches_are_told_there_is_nothing_for_them_yet(
-    web, coordinator, icam_coach
-):
+def test_coordinators_are_told_there_is_nothing_for_them_yet(web, coordinator):
     assert "outcome reports" in web(coordinator).get(reverse("home")).content.decode()
-    assert "ICAM desk" in web(icam_coach).get(reverse("home")).content.decode()
+
+
+def test_coaches_land_on_their_desk(web, icam_coach):
+    assert web(icam_coach).get(reverse("home"))["Location"] == reverse("desk_home")
 
 
 def test_the_browser_language_is_the_default(web, db):
