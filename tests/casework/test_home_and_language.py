@@ -9,6 +9,8 @@ from django.utils import translation
 
 from casework.models import User, UserRole
 from clients.models import Case, CaseStatus, Client
+from referrals.access import desk_referrals
+from referrals.models import Partner, Referral
 from sessions.models import Goal, Session
 
 
@@ -78,6 +80,14 @@ def test_demo_data_is_idempotent_and_covers_every_state(db):
     assert Session.objects.exists() and Goal.objects.exists()
     assert not Session.history.filter(history_user__isnull=True).exists()
     assert not Goal.history.filter(history_user__isnull=True).exists()
+    partners = Partner.history.count()
+    assert partners and Referral.objects.count() == 2
+    call_command("demo_data")
+    assert Partner.history.count() == partners
+    assert not Partner.history.filter(history_user__isnull=True).exists()
+    assert not Referral.history.filter(history_user__isnull=True).exists()
+    farid = User.objects.get(username="farid")
+    assert desk_referrals(farid).count() == 1
 
 
 def test_a_language_chosen_before_signing_in_is_kept_after(web, holder):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,9 @@ from django.utils import timezone
 from casework.models import Centre, Network, Role, User, UserRole
 from clients import services
 from clients.models import CaseOutcome, CaseStatus, Client, ResidenceSituation
+from referrals import services as referring
+from referrals.importing import partners_import
+from referrals.models import Partner
 from sessions import services as counselling
 
 DEMO_PASSWORD = "casework-demo"
@@ -115,6 +119,7 @@ class Command(BaseCommand):
                     grant._history_user = admin
                     grant.save()
             users[username] = user
+        desk = self._directory(network, users)
 
         if Client.objects.filter(centre=centres["FOY"]).exists():
             return
@@ -139,10 +144,64 @@ class Command(BaseCommand):
                 services.case_share(actor=counsellor, case=case, colleague=bram, level="view")
             if index == 3:
                 services.case_share(actor=counsellor, case=case, colleague=bram, level="change")
+                self._referrals(case, counsellor, desk, network)
         gnt = users["elif"]
         services.client_create(
             actor=gnt,
             data={"first_name": "Nadia", "country_of_origin": "AF", "languages": ["prs", "fa"]},
+        )
+
+    def _directory(self, network, users) -> Partner:
+        """The shipped sample directory (the import is idempotent), Farid coaching a desk."""
+        sample = settings.BASE_DIR / "static" / "casework" / "partners_sample.csv"
+        report = partners_import(
+            actor=users["chloe"],
+            network=network,
+            data=sample.read_bytes(),
+            filename=sample.name,
+        )
+        if not report.ok:
+            raise RuntimeError(f"The sample directory did not import: {report.file_error}")
+        desk = Partner.objects.get(network=network, name="ICAM desk Brussels (demo)")
+        if not users["farid"].groups.filter(pk=desk.group_id).exists():
+            referring.desk_coach_add(actor=users["chloe"], desk=desk, coach=users["farid"])
+        return desk
+
+    def _referrals(self, case, actor, desk, network) -> None:
+        """One referral waiting for the ICAM desk, one answered by a lawyer outside Casework."""
+        today = timezone.localdate()
+        consent = {
+            "consent_given_on": today,
+            "consent_method": "verbal",
+            "answer_due": today + timedelta(days=7),
+        }
+        referring.referral_create(
+            actor=actor,
+            case=case,
+            send=True,
+            data={
+                "partner": desk,
+                "type": "icam",
+                "purpose": "The client wants to weigh a regularisation against a return.",
+                "consent_fields": ["first_name", "languages"],
+                **consent,
+            },
+        )
+        lawyer = Partner.objects.filter(network=network, domain="legal_aid").serving("BRU").first()
+        referral = referring.referral_create(
+            actor=actor,
+            case=case,
+            send=True,
+            data={
+                "partner": lawyer,
+                "type": "regularisation",
+                "purpose": "A first consultation on a 9bis application.",
+                "consent_fields": ["first_name", "residence_situation"],
+                **consent,
+            },
+        )
+        referring.referral_change_status(
+            actor=actor, referral=referral, to="accepted", version=referral.version, as_sender=True
         )
 
     def _sessions_and_goals(self, case, actor) -> None:
