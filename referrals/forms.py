@@ -171,6 +171,12 @@ class FeedbackForm(PlainLabelsMixin, forms.Form):
         help_text=_("The counsellor reads this on the case."),
     )
 
+    def __init__(self, *args, on_behalf: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_behalf:
+            self.fields["text"].label = _("The partner's feedback")
+            self.fields["text"].help_text = _("What the partner told you, in its words.")
+
 
 class ConsentWithdrawalForm(PlainLabelsMixin, forms.Form):
     reason = forms.CharField(

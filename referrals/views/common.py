@@ -20,13 +20,15 @@ class StatusEvent:
 def referral_events(referral: Referral, *, with_reasons: bool) -> list[StatusEvent]:
     """The referral's moves, oldest first, from its history (one query).
 
-    The receiver reads them without the sender's reasons, which may say more than the consent.
+    The receiver reads them without the draft and without the sender's reasons, which may say
+    more than the consent.
     """
     events: list[StatusEvent] = []
     before = None
     records = referral.history.select_related("history_user").order_by("history_date", "history_id")
     for record in records:
-        if record.status != before:
+        hidden = not with_reasons and record.status == ReferralStatus.DRAFT
+        if record.status != before and not hidden:
             events.append(
                 StatusEvent(
                     at=record.history_date,

@@ -140,7 +140,7 @@ def _referral_page(request: HttpRequest, case, referral, **forms) -> HttpRespons
                 else None
             ),
             "feedback_form": forms.get("feedback_form")
-            or (FeedbackForm() if can_change and on_behalf else None),
+            or (FeedbackForm(on_behalf=True) if can_change and on_behalf else None),
             "withdraw_form": forms.get("withdraw_form")
             or (
                 ConsentWithdrawalForm()
