@@ -23,6 +23,7 @@ from casework.models import Network, User
 
 from .models import (
     SHAREABLE_FIELDS,
+    Domain,
     Partner,
     Referral,
     ReferralGroupObjectPermission,
@@ -88,7 +89,7 @@ def desks_of(user: User) -> QuerySet[Partner]:
     """The ICAM desks ``user`` coaches for."""
     if not user.is_authenticated or not user.is_icam_coach:
         return Partner.objects.none()
-    return Partner.objects.filter(group__user=user, domain="icam_desk")
+    return Partner.objects.filter(group__user=user, domain=Domain.ICAM_DESK)
 
 
 def desk_referrals(user: User) -> QuerySet[Referral]:
@@ -98,7 +99,14 @@ def desk_referrals(user: User) -> QuerySet[Referral]:
     granted = ReferralGroupObjectPermission.objects.filter(
         group__user=user, permission__codename="view_referral"
     ).values("content_object_id")
-    return Referral.objects.filter(pk__in=granted, consent_withdrawn_at__isnull=True)
+    # The grant is the access; the desk conditions repeat it, so that a grant left behind by a
+    # mistake elsewhere still opens nothing.
+    return Referral.objects.filter(
+        pk__in=granted,
+        consent_withdrawn_at__isnull=True,
+        partner__domain=Domain.ICAM_DESK,
+        partner__group__user=user,
+    )
 
 
 def get_desk_referral_for(user: User, pk: int) -> Referral:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext as _
 
-from .models import Partner
+from .models import FINISHED, Domain, Partner
 
 
 def ensure_desk_group(partner: Partner) -> Group | None:
@@ -19,3 +20,19 @@ def ensure_desk_group(partner: Partner) -> Group | None:
     finally:
         del partner.skip_history_when_saving
     return group
+
+
+def domain_change_refusal(partner: Partner, domain: str) -> str:
+    """Why ``partner`` may not move to ``domain`` (empty when it may).
+
+    Who answers a referral follows from the domain: a desk's coaches, or the sender for an
+    outside partner. So a desk stays a desk (its coaches hold grants on its referrals), and a
+    partner with referrals under way does not become one (nobody would answer them).
+    """
+    if partner.pk is None or partner.domain == domain:
+        return ""
+    if partner.is_desk:
+        return _("An ICAM desk stays a desk: its coaches and referrals depend on it.")
+    if domain == Domain.ICAM_DESK and partner.referrals.exclude(status__in=FINISHED).exists():
+        return _("A partner with referrals under way cannot become an ICAM desk.")
+    return ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,15 +47,23 @@ class Province(models.TextChoices):
 
 
 class PartnerQuerySet(models.QuerySet):
-    """Filters on the code lists. Lists are stored as JSON arrays of codes; a quoted code is a
-    whole element, so the text match is exact on SQLite and PostgreSQL alike, and runs on the
-    few rows left after the indexed (network, domain) filter."""
+    """Filters on the code lists, stored as JSON arrays of codes.
+
+    On PostgreSQL a containment test (``@>``), served by the GIN indexes of migration 0002; on
+    the embedded SQLite, which has no JSON containment, a match on the quoted code — a whole
+    element, so exact — over the few rows the (network, domain) index leaves.
+    """
+
+    def _has(self, field: str, code: str) -> PartnerQuerySet:
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(**{f"{field}__contains": [code]})
+        return self.filter(**{f"{field}__icontains": f'"{code}"'})
 
     def serving(self, province: str) -> PartnerQuerySet:
-        return self.filter(provinces__icontains=f'"{province}"')
+        return self._has("provinces", province)
 
     def speaking(self, language: str) -> PartnerQuerySet:
-        return self.filter(languages__icontains=f'"{language}"')
+        return self._has("languages", language)
 
 
 class Partner(models.Model):
@@ -119,7 +127,7 @@ class Partner(models.Model):
     @property
     def answers_in_casework(self) -> bool:
         """A desk whose coaches answer here; other partners' answers are recorded for them."""
-        return self.group_id is not None
+        return self.is_desk and self.group_id is not None
 
 
 class ReferralType(models.TextChoices):

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from casework.errors import RuleBroken, StaleEdit
 from casework.models import Network, Role, User
 from casework.permissions import object_grant, object_revoke
+from clients.access import Action, can, visible_cases, with_access
 from clients.models import Case
 
-from .desks import ensure_desk_group
+from .desks import domain_change_refusal, ensure_desk_group
 from .models import (
     FINISHED,
     SHAREABLE_FIELD_CODES,
-    Domain,
     Partner,
     Referral,
     ReferralFeedback,
@@ -103,11 +103,8 @@ def partner_save(
         partner = Partner(network=network)
     elif partner.network_id != network.pk:
         raise RuleBroken(_("This partner belongs to another network."))
-    elif partner.is_desk and data.get("domain", partner.domain) != Domain.ICAM_DESK:
-        raise RuleBroken(
-            _("An ICAM desk stays a desk: its coaches and referrals depend on it."),
-            field="domain",
-        )
+    elif refusal := domain_change_refusal(partner, data.get("domain", partner.domain)):
+        raise RuleBroken(refusal, field="domain")
     for name in PARTNER_FIELDS:
         if name in data:
             setattr(partner, name, data[name])
@@ -185,10 +182,16 @@ def _check_referral(referral: Referral, case: Case) -> None:
         raise RuleBroken(_("The answer cannot be expected in the past."), field="answer_due")
 
 
-def _sender_case(actor: User, case: Case) -> Case:
-    """Lock the case and check ``actor`` may write on it (the view fetched it for them)."""
+def _sender_case(actor: User, case: Case, *, open_only: bool = True) -> Case:
+    """Lock the case, after checking that ``actor`` may change it (and that it is open).
+
+    Taken before the referral's own lock, always, so two writers never wait on each other.
+    """
+    allowed = with_access(visible_cases(actor), actor).filter(pk=case.pk).first()
+    if allowed is None or not can(actor, allowed, Action.CHANGE):
+        raise RuleBroken(_("You may not change this case."))
     locked = Case.objects.select_for_update().select_related("centre").get(pk=case.pk)
-    if locked.is_closed:
+    if open_only and locked.is_closed:
         raise RuleBroken(_("This case is closed; open a new case to continue."))
     return locked
 
@@ -212,9 +215,10 @@ def referral_create(
 
 @transaction.atomic
 def referral_update(
-    *, actor: User, referral: Referral, data: dict[str, Any], version: int
+    *, actor: User, referral: Referral, data: dict[str, Any], version: int, send: bool = False
 ) -> Referral:
-    """Change a draft (a sent referral is the receiver's: cancel it and write a new one)."""
+    """Change a draft, and send it if ``send`` (a sent referral is the receiver's: cancel it
+    and write a new one)."""
     case = _sender_case(actor, referral.case)
     referral = _lock(referral, version)
     if referral.status != S.DRAFT:
@@ -226,6 +230,8 @@ def referral_update(
     _check_referral(referral, case)
     referral.version += 1
     _save(referral, actor)
+    if send:
+        _move(actor, referral, S.SENT, role=SENDER)
     return referral
 
 
@@ -247,19 +253,31 @@ def _move(actor: User, referral: Referral, to: str, *, role: str, reason: str = 
             field="status",
         )
     if to == S.SENT:
+        # What was true of the draft when it was written must still be true when it goes out.
+        _check_referral(referral, referral.case)
         referral.sent_at = timezone.now()
-        if referral.partner.is_desk and not referral.partner.answers_in_casework:
-            ensure_desk_group(referral.partner)
+        ensure_desk_group(referral.partner)
     referral.status = to
     referral.version += 1
     _save(referral, actor, reason)
-    if to == S.SENT and referral.partner.answers_in_casework:
+    if not referral.partner.answers_in_casework:
+        return
+    if to == S.SENT:
         object_grant(
             actor=actor,
             perm_model=ReferralGroupObjectPermission,
             obj=referral,
             group=referral.partner.group,
             codenames=DESK_PERMISSIONS,
+        )
+    elif to in (S.DECLINED, S.CANCELLED):
+        # A desk that declined, or whose referral was called off, has no more need of the
+        # client's fields: its access ends with the referral.
+        object_revoke(
+            actor=actor,
+            perm_model=ReferralGroupObjectPermission,
+            obj=referral,
+            group=referral.partner.group,
         )
 
 
@@ -287,9 +305,10 @@ def referral_change_status(
 
     The sender also records the answers of a partner that does not use Casework.
     """
-    referral = _lock(referral, version)
     if as_sender:
         _sender_case(actor, referral.case)
+    referral = _lock(referral, version)
+    if as_sender:
         on_behalf = not referral.partner.answers_in_casework
         roles = [SENDER, RECEIVER] if on_behalf else [SENDER]
     elif receiver_role(actor, referral) is None:
@@ -302,7 +321,7 @@ def referral_change_status(
         raise RuleBroken(_("Give a reason."), field="reason")
     if permitted and to in RESULT_OWED and not result:
         raise RuleBroken(_("Record the result."), field="result")
-    if result:
+    if to in RESULT_OWED:
         referral.result = result
     # With no permitted role, _move refuses and words why.
     _move(actor, referral, to, role=permitted[0] if permitted else roles[0], reason=reason)
@@ -312,6 +331,7 @@ def referral_change_status(
 @transaction.atomic
 def referral_withdraw_consent(*, actor: User, referral: Referral, reason: str) -> Referral:
     """The client withdrew consent: the receiver loses access at once, the referral ends."""
+    _sender_case(actor, referral.case, open_only=False)
     referral = _lock(referral, None)
     if referral.consent_withdrawn:
         raise RuleBroken(_("Consent was already withdrawn."))
@@ -338,6 +358,8 @@ def feedback_add(
     *, actor: User, referral: Referral, text: str, as_sender: bool
 ) -> ReferralFeedback:
     """Feedback the sender reads: from the desk's coaches, or recorded for an outside partner."""
+    if as_sender:
+        _sender_case(actor, referral.case)
     referral = _lock(referral, None)
     text = text.strip()
     if not text:
@@ -347,7 +369,6 @@ def feedback_add(
     if as_sender:
         if referral.partner.answers_in_casework:
             raise RuleBroken(_("Only the desk this referral is addressed to can give feedback."))
-        _sender_case(actor, referral.case)
     elif receiver_role(actor, referral) is None:
         raise RuleBroken(_("Only the desk this referral is addressed to can give feedback."))
     feedback = ReferralFeedback(

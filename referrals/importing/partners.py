@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from casework.errors import RuleBroken
 from casework.models import Network, User
 
-from ..desks import ensure_desk_group
+from ..desks import domain_change_refusal, ensure_desk_group
 from ..models import Partner
 from .columns import LIST_FIELDS, Vocabulary, columns_of, partner_from_row
 from .tables import FileRefused, read_table
@@ -68,12 +68,12 @@ def partners_import(
         return report
 
     vocabulary = Vocabulary()
-    candidates: list[Partner] = []
+    candidates: list[tuple[int, Partner]] = []
     for row_number, cells in rows:
         partner, problems = partner_from_row(cells, columns, network, vocabulary)
         report.errors.extend(RowError(row_number, problem) for problem in problems)
         if partner is not None:
-            candidates.append(partner)
+            candidates.append((row_number, partner))
     report.errors.extend(_duplicate_names(rows, columns.index("name")))
     if report.errors:
         report.errors.sort(key=lambda error: error.row_number)
@@ -107,7 +107,7 @@ def _duplicate_names(rows: list[tuple[int, list[str]]], position: int) -> Iterat
 def _write(
     actor: User,
     network: Network,
-    candidates: list[Partner],
+    candidates: list[tuple[int, Partner]],
     present: set[str],
     report: ImportReport,
 ) -> None:
@@ -121,10 +121,13 @@ def _write(
     to_create: list[Partner] = []
     to_update: list[Partner] = []
     changed_fields: set[str] = set()
-    for candidate in candidates:
+    for row_number, candidate in candidates:
         partner = existing.get(candidate.name.casefold())
         if partner is None:
             to_create.append(candidate)
+            continue
+        if "domain" in present and (refusal := domain_change_refusal(partner, candidate.domain)):
+            report.errors.append(RowError(row_number, f"domain: {refusal}"))
             continue
         changes = [name for name in present if _differs(partner, candidate, name)]
         if not changes:
@@ -135,6 +138,9 @@ def _write(
         partner.updated_at = timezone.now()
         to_update.append(partner)
         changed_fields.update(changes)
+    if report.errors:
+        report.unchanged = 0
+        return
     report.created, report.updated = len(to_create), len(to_update)
     if report.dry_run:
         return

@@ -100,8 +100,12 @@ def desk_referral_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Your answer was recorded."))
-            return redirect("desk_referral", pk=referral.pk)
-    return _desk_page(request, referral, status_form=form)
+            # A declined or cancelled referral is closed to the desk: back to the list.
+            if desk_referrals(request.user).filter(pk=referral.pk).exists():
+                return redirect("desk_referral", pk=referral.pk)
+            return redirect("desk_home")
+    # The page is shown again: read it afresh (consent may have been withdrawn meanwhile).
+    return _desk_page(request, _referral(request, pk), status_form=form)
 
 
 @login_required
@@ -122,4 +126,4 @@ def desk_referral_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your feedback was sent to the counsellor."))
             return redirect("desk_referral", pk=referral.pk)
-    return _desk_page(request, referral, feedback_form=form)
+    return _desk_page(request, _referral(request, pk), feedback_form=form)

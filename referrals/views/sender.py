@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,8 +46,9 @@ def _log(request: HttpRequest, referral, case) -> None:
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _writable_case(request, pk)
     initial = {}
-    if request.GET.get("partner", "").isdigit():
-        initial["partner"] = int(request.GET["partner"])
+    partner = request.GET.get("partner", "")
+    if re.fullmatch(r"[0-9]{1,18}", partner):
+        initial["partner"] = int(partner)
     form = ReferralForm(
         request.POST or None, initial=initial, case=case, partners=_partners(request)
     )
@@ -86,15 +89,8 @@ def referral_edit(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespon
                 referral=referral,
                 data=form.cleaned_data,
                 version=form.cleaned_data["version"] or 0,
+                send="send" in request.POST,
             )
-            if "send" in request.POST:
-                services.referral_change_status(
-                    actor=request.user,
-                    referral=referral,
-                    to=ReferralStatus.SENT,
-                    version=referral.version,
-                    as_sender=True,
-                )
         except StaleEdit as error:
             messages.error(request, error.message)
             form = rebind_on_current_version(

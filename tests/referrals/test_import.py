@@ -177,6 +177,27 @@ def test_a_partner_that_becomes_a_desk_gets_its_group(network, centre_admin):
     assert Partner.objects.get(name="Demo Desk").group is not None
 
 
+def test_a_desk_stays_a_desk_in_an_import_too(network, centre_admin):
+    """Its coaches hold grants on its referrals: a row may not make it a lawyer."""
+    run(
+        centre_admin,
+        network,
+        csv_file("Demo Desk;icam_desk;BRU;;;;;", "Demo Club;leisure;BRU;;;;;"),
+    )
+    before = snapshot()
+    report = run(
+        centre_admin,
+        network,
+        csv_file("Demo Desk;legal_aid;BRU;;;;;", "Demo Club;leisure;VAN;;;;;"),
+    )
+    assert not report.ok
+    assert [(e.row_number, e.reason.startswith("domain:")) for e in report.errors] == [(2, True)]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    assert snapshot() == before
+    assert Partner.objects.get(name="Demo Desk").domain == Domain.ICAM_DESK
+    assert Partner.objects.get(name="Demo Club").provinces == ["BRU"]
+
+
 def test_a_dry_run_counts_and_writes_nothing(network, centre_admin):
     report = run(centre_admin, network, GOOD, dry_run=True)
     assert report.ok and report.created == 2

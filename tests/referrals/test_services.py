@@ -329,3 +329,66 @@ def test_desk_membership_is_for_coaches_and_keeps_its_history(centre_admin, desk
     assert not holder.groups.exists()
     services.desk_coach_remove(actor=centre_admin, desk=desk, coach=coach)
     assert not coach.groups.exists()
+
+
+def test_only_who_may_change_the_case_refers(reader, outsider, case, desk):
+    for actor in (reader, outsider):
+        with pytest.raises(RuleBroken):
+            refer(actor, case, desk)
+    _nothing_written(0)
+
+
+def test_a_draft_is_checked_again_when_it_is_sent(holder, case, lawyer):
+    draft = refer(holder, case, lawyer, send=False)
+    Partner.objects.filter(pk=lawyer.pk).update(is_active=False)
+    with pytest.raises(RuleBroken) as refused:
+        services.referral_change_status(
+            actor=holder, referral=draft, to=S.SENT, version=draft.version, as_sender=True
+        )
+    assert refused.value.field == "partner"
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+def test_declining_ends_the_desks_access(referral, icam_coach):
+    services.referral_change_status(
+        actor=icam_coach,
+        referral=referral,
+        to=S.DECLINED,
+        version=referral.version,
+        as_sender=False,
+        reason="Outside our region",
+        result="ignored",
+    )
+    referral.refresh_from_db()
+    assert referral.status == S.DECLINED
+    assert referral.result == ""  # a result belongs to a completed referral only
+    assert not ReferralGroupObjectPermission.objects.exists()
+    assert not desk_referrals(icam_coach).exists()
+
+
+def test_a_partner_with_referrals_under_way_does_not_become_a_desk(
+    centre_admin, network, holder, case, lawyer
+):
+    refer(holder, case, lawyer)
+    with pytest.raises(RuleBroken) as refused:
+        services.partner_save(
+            actor=centre_admin, network=network, partner=lawyer, data={"domain": "icam_desk"}
+        )
+    assert refused.value.field == "domain"
+    lawyer.refresh_from_db()
+    assert (lawyer.domain, lawyer.group_id) == ("legal_aid", None)
+
+
+def test_a_group_on_a_partner_that_is_no_desk_opens_nothing(holder, case, lawyer, icam_coach):
+    """Belt and braces: only a desk's grants open a referral to a coach."""
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="stray")
+    Partner.objects.filter(pk=lawyer.pk).update(group=group)
+    icam_coach.groups.add(group)
+    lawyer.refresh_from_db()
+    referral = refer(holder, case, lawyer)
+    assert not ReferralGroupObjectPermission.objects.exists()
+    assert not desk_referrals(icam_coach).exists()
+    assert referral.status == S.SENT

@@ -328,3 +328,29 @@ def test_feedback_from_the_sender_on_a_desk_referral_is_refused(web, holder, cas
     assert response.status_code == 200
     assert not ReferralFeedback.objects.exists()
     assert services.allowed_moves(referral, services.SENDER) == [ReferralStatus.CANCELLED]
+
+
+def test_a_strange_partner_parameter_is_ignored(web, holder, case, desk):
+    for value in ("²", "9" * 40, "abc"):
+        response = web(holder).get(reverse("referral_create", args=[case.pk]), {"partner": value})
+        assert response.status_code == 200
+
+
+def test_the_coach_who_declines_goes_back_to_the_list(web, referral, icam_coach):
+    response = web(icam_coach).post(
+        reverse("desk_referral_status", args=[referral.pk]),
+        {"status": "declined", "reason": "Outside our region", "version": referral.version},
+    )
+    assert response["Location"] == reverse("desk_home")
+    assert web(icam_coach).get(reverse("desk_referral", args=[referral.pk])).status_code == 404
+
+
+def test_editing_and_sending_a_draft_is_one_step(web, holder, case, desk):
+    draft = refer(holder, case, desk, send=False)
+    response = web(holder).post(
+        reverse("referral_edit", args=[case.pk, draft.pk]),
+        _form(desk, purpose="Changed purpose", version=draft.version),
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.purpose, draft.status) == ("Changed purpose", ReferralStatus.SENT)
