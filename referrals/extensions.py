@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from .models import Referral, ReferralFeedback, ReferralStatus
 
 
 def case_section(user: User, case: Case, can_change: bool) -> CaseSection:
-    referrals = list(case.referrals.select_related("partner"))
+    latest_first = Prefetch("feedback", queryset=ReferralFeedback.objects.order_by("-created_at"))
+    referrals = list(case.referrals.select_related("partner").prefetch_related(latest_first))
     return CaseSection(
         "referrals/case_section.html",
         {"referrals": referrals, "can_refer": can_change},

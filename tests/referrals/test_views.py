@@ -248,6 +248,8 @@ def test_the_coach_answers_and_the_counsellor_reads_it_on_the_time_line(
     assert "ICAM desk Brussels: Accepted" in timeline
     detail = web(holder).get(reverse("referral_detail", args=[case.pk, referral.pk]))
     assert "First meeting planned next week" in detail.content.decode()
+    case_page = web(holder).get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "First meeting planned next week" in case_page
 
 
 def test_declining_without_a_reason_is_refused_with_a_message(web, referral, icam_coach):
