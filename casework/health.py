@@ -1,9 +1,12 @@
-"""/healthz: the database, the broker and the last beat tick, as JSON (200 or 503)."""
+"""/healthz: the database, the broker, the last beat tick and the reminders, as JSON (200 or
+503)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -15,6 +18,7 @@ from .celery import app as celery_app
 from .models import Heartbeat
 
 logger = logging.getLogger(__name__)
+OVERDUE_AFTER = timedelta(minutes=5)
 
 
 def _database() -> dict:
@@ -52,10 +56,29 @@ def _beat() -> dict:
     }
 
 
+def _reminders() -> dict:
+    """The last sweep, and how many reminders are overdue (due over five minutes ago and not
+    delivered). Informational: a refusing mail server shows here without failing the check."""
+    try:
+        reminder = apps.get_model("reminders", "Reminder")
+        sweep = Heartbeat.objects.filter(name="sweep").values_list("at", flat=True).first()
+        overdue = reminder.objects.filter(
+            status__in=["pending", "sending"], due_at__lt=timezone.now() - OVERDUE_AFTER
+        ).count()
+    except Exception as error:
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True, "last_sweep": sweep.isoformat() if sweep else None, "overdue": overdue}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database(), "broker": _broker(), "beat": _beat()}
+    checks = {
+        "database": _database(),
+        "broker": _broker(),
+        "beat": _beat(),
+        "reminders": _reminders(),
+    }
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503

@@ -59,6 +59,12 @@ class Role(models.TextChoices):
     CENTRE_ADMIN = "centre_admin", _("Centre admin")
 
 
+class ReminderEmail(models.TextChoices):
+    OFF = "off", _("No e-mail: in Casework only")
+    IMMEDIATE = "immediate", _("An e-mail for each reminder")
+    DAILY = "daily", _("One e-mail a day with the day's reminders")
+
+
 class User(AbstractUser):
     centre = models.ForeignKey(
         Centre,
@@ -74,6 +80,13 @@ class User(AbstractUser):
         max_length=8,
         blank=True,
         help_text=_("Language of the interface; empty follows the browser."),
+    )
+    reminder_email = models.CharField(
+        _("reminders by e-mail"),
+        max_length=10,
+        choices=ReminderEmail.choices,
+        default=ReminderEmail.OFF,
+        help_text=_("E-mails name the case reference and link to it, never the client."),
     )
     # Group membership is desk membership for ICAM coaches: it keeps its history too.
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])

@@ -8,6 +8,7 @@ CELERY_BROKER_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS, EMAIL_URL, ...).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "casework",
     "clients",
     "sessions",
+    "reminders",
     "referrals",
 ]
 
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.context_processors.navigation",
+                "reminders.context_processors.unread",
             ],
         },
     },
@@ -170,12 +173,29 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=30)
+# A delivery is acknowledged only once done, and a worker killed mid-task gives it back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "casework.tasks.beat_heartbeat",
         "schedule": float(HEARTBEAT_INTERVAL_SECONDS),
     },
+    "reminder-sweep": {
+        "task": "reminders.tasks.sweep",
+        "schedule": float(REMINDER_SWEEP_SECONDS),
+    },
+    "reminder-daily-digest": {
+        "task": "reminders.tasks.daily_digests",
+        "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=0),
+    },
 }
+CELERY_TIMEZONE = TIME_ZONE
+# Links in e-mails: the address users reach Casework at.
+CASEWORK_BASE_URL = env.str("CASEWORK_BASE_URL", default="http://127.0.0.1:8000")
 # /healthz reports the beat as stale when its last tick is older than this.
 HEARTBEAT_STALE_AFTER_SECONDS = env.int(
     "HEARTBEAT_STALE_AFTER_SECONDS", default=HEARTBEAT_INTERVAL_SECONDS * 4

@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("sessions.urls")),
     path("", include("referrals.urls")),
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

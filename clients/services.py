@@ -21,6 +21,7 @@ from .models import (
     Client,
     ReferenceCounter,
 )
+from .signals import case_closed, case_transferred
 
 CLIENT_EDITABLE_FIELDS = (
     "first_name",
@@ -166,6 +167,8 @@ def case_change_status(
     locked.version += 1
     locked.last_activity_at = timezone.now()
     _save(locked, actor)
+    if status == CaseStatus.CLOSED:
+        case_closed.send(sender=Case, case=locked, actor=actor)
     return locked
 
 
@@ -236,4 +239,7 @@ def case_transfer(*, actor: User, case: Case, to_user: User, keep_access: bool =
             user=previous,
             codenames=SHARE_LEVELS["view"],
         )
+    case_transferred.send(
+        sender=Case, case=locked, actor=actor, from_user=previous, to_user=to_user
+    )
     return locked

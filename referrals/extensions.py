@@ -78,6 +78,9 @@ def _item(at, kind, referral, cases, client, text, detail) -> TimelineItem:
 
 
 def register() -> None:
+    from . import reminders
+
+    reminders.register()
     if case_section not in case_sections:
         case_sections.append(case_section)
     if timeline_items not in timeline_sources:

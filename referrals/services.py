@@ -33,6 +33,7 @@ from .models import (
     ReferralGroupObjectPermission,
     ReferralStatus,
 )
+from .reminders import schedule_referral
 
 PARTNER_FIELDS = (
     "name",
@@ -260,6 +261,7 @@ def _move(actor: User, referral: Referral, to: str, *, role: str, reason: str = 
     referral.status = to
     referral.version += 1
     _save(referral, actor, reason)
+    schedule_referral(actor, referral)
     if not referral.partner.answers_in_casework:
         return
     if to == S.SENT:
@@ -343,6 +345,7 @@ def referral_withdraw_consent(*, actor: User, referral: Referral, reason: str) -
         referral.status = S.CANCELLED
     referral.version += 1
     _save(referral, actor, _("Consent withdrawn: %(reason)s") % {"reason": reason})
+    schedule_referral(actor, referral)
     if referral.partner.group_id:
         object_revoke(
             actor=actor,

@@ -7,3 +7,8 @@ class CounsellingConfig(AppConfig):
     name = "sessions"
     label = "counselling"
     verbose_name = _("Counselling sessions and goals")
+
+    def ready(self) -> None:
+        from . import reminders
+
+        reminders.register()

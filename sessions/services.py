@@ -15,6 +15,7 @@ from casework.models import User
 from clients.models import Case
 
 from .models import Goal, GoalProgress, GoalStatus, InfoTopic, Session, SessionDraft
+from .reminders import schedule_follow_up, schedule_goal
 from .topics import BUILTIN_TOPICS
 
 SESSION_FIELDS = (
@@ -89,6 +90,7 @@ def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
     _check_session_dates(session)
     _save(session, actor)
     _touch(locked)
+    schedule_follow_up(actor, locked)
     SessionDraft.objects.filter(author=actor, case=locked, session=None).delete()
     return session
 
@@ -113,6 +115,7 @@ def session_update(
     locked.version += 1
     _save(locked, actor)
     _touch(locked.case)
+    schedule_follow_up(actor, locked.case)
     SessionDraft.objects.filter(author=actor, session=locked).delete()
     return locked
 
@@ -131,6 +134,7 @@ def goal_set(
     _save(goal, actor)
     _link_sessions(goal, sessions, actor)
     _touch(locked)
+    schedule_goal(actor, goal)
     return goal
 
 
@@ -167,6 +171,7 @@ def goal_update(
     _save(locked, actor)
     _link_sessions(locked, sessions, actor)
     _touch(locked.case)
+    schedule_goal(actor, locked)
     return locked
 
 
@@ -188,6 +193,7 @@ def goal_change_status(
     locked.version += 1
     _save(locked, actor, reason=reason.strip())
     _touch(locked.case)
+    schedule_goal(actor, locked)
     return locked
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from reminders.models import Reminder, Status
 
 from .conftest import Browser
 from .referrals.conftest import desk, refer, referral  # noqa: F401 (fixtures)
@@ -148,6 +151,27 @@ MATRIX = {
     "desk_referral": ("get", DESK_REFERRAL, None, expect(404, icam_coach=200)),
     "desk_referral_status": ("post", DESK_REFERRAL, {}, expect(404, icam_coach=200)),
     "desk_referral_feedback": ("post", DESK_REFERRAL, {}, expect(404, icam_coach=200)),
+    "notifications": ("get", NONE, None, expect(200)),
+    "notifications_read_all": ("post", NONE, {}, expect(302)),
+    "notification_open": (
+        "get",
+        lambda f: {"pk": f["notification"].pk},
+        None,
+        expect(404, holder=302),
+    ),
+    "notification_read": (
+        "post",
+        lambda f: {"pk": f["notification"].pk},
+        {},
+        expect(404, holder=302),
+    ),
+    "centre_reminders": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
+    "centre_reminder_resend": (
+        "post",
+        lambda f: {"pk": f["failed_reminder"].pk},
+        {},
+        expect(404, centre_admin=302, superuser=302),
+    ),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
 }
@@ -188,7 +212,22 @@ def world(
     referral,  # noqa: F811
     desk,  # noqa: F811
 ):
+    notification, failed = (
+        Reminder.objects.create(
+            kind="follow_up",
+            object_id=case.pk,
+            case=case,
+            reference=case.reference,
+            recipient=case.assigned_to,
+            due_on=timezone.localdate(),
+            due_at=timezone.now(),
+            status=status,
+        )
+        for status in (Status.SENT, Status.FAILED)
+    )
     return {
+        "notification": notification,
+        "failed_reminder": failed,
         "referral": referral,
         "draft": refer(case.assigned_to, case, desk, send=False),
         "desk": desk,

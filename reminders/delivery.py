@@ -1,0 +1,167 @@
+"""Claiming due reminders and delivering each exactly once.
+
+The sweep claims due rows in one statement per batch (``SELECT … FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so two sweeps never claim the same row) and gives each a lease; a row whose worker
+died keeps its claim only until the lease runs out, then the next sweep claims it again.
+Delivery locks the row, checks it is still claimed and still due, sends, and marks it: the only
+window in which a crash could repeat an e-mail is between the SMTP server accepting it and the
+commit of the single UPDATE that marks the row as sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from simple_history.utils import bulk_update_with_history
+
+from casework.models import ReminderEmail, User
+
+from . import kinds
+from .models import Reminder, Status
+
+log = logging.getLogger(__name__)
+
+LEASE = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+SWEEP_BATCH = 10_000
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Back-off after a failed delivery: 1, 2, 4, 8 minutes…"""
+    return datetime.timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def claim_due(now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """Claim up to ``limit`` due reminders (and those whose lease ran out); return their ids."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=Status.PENDING, due_at__lte=now)
+                | Q(status=Status.SENDING, claimed_until__lt=now)
+            )
+            .order_by("due_at", "id")
+            .only("id", "status", "claimed_until", "attempts")[:limit]
+        )
+        for row in rows:
+            row.status, row.claimed_until = Status.SENDING, now + LEASE
+            row.attempts += 1
+            row._change_reason = "claimed by the sweep"
+        bulk_update_with_history(
+            rows, Reminder, ["status", "claimed_until", "attempts"], batch_size=1000
+        )
+    return [row.pk for row in rows]
+
+
+def deliver(reminder_id: int) -> str:
+    """Deliver one claimed reminder; return what happened (for logs: ids and states only)."""
+    with transaction.atomic():
+        row = (
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related("recipient", "case")
+            .filter(pk=reminder_id, status=Status.SENDING)
+            .first()
+        )
+        if row is None:
+            return "not claimed"  # delivered, cancelled or re-queued meanwhile
+        if not kinds.still_due(row):
+            row.status, row.last_error = Status.CANCELLED, "no longer due or no longer visible"
+            _mark(row, "dropped")
+            return "dropped"
+        recipient = row.recipient
+        now = timezone.now()
+        if recipient.reminder_email == ReminderEmail.IMMEDIATE and recipient.email:
+            try:
+                _send(recipient, [row])
+            except MAIL_ERRORS as error:
+                return _failed(row, error)
+            row.emailed_at = now
+        # The e-mail is accepted: from here to the commit is the one window for a repeat.
+        row.status, row.delivered_at, row.claimed_until, row.last_error = (
+            Status.SENT,
+            now,
+            None,
+            "",
+        )
+        _mark(row, "delivered")
+        return "sent"
+
+
+def _failed(row: Reminder, error: Exception) -> str:
+    row.last_error = f"{type(error).__name__}: {str(error)[:150]}"
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status, row.claimed_until = Status.FAILED, None
+        outcome = "failed"
+    else:
+        row.claimed_until = timezone.now() + retry_delay(row.attempts)  # the sweep retries then
+        outcome = "retry"
+    _mark(row, f"e-mail refused ({outcome})")
+    log.warning("reminder %s: e-mail refused, %s", row.pk, outcome)
+    return outcome
+
+
+def _mark(row: Reminder, reason: str) -> None:
+    row._history_user = None  # the worker acts for no one; the reason says what it did
+    row._change_reason = reason
+    row.save()
+
+
+def _send(recipient: User, rows: list[Reminder]) -> None:
+    """One e-mail to ``recipient`` about ``rows``: references, kinds, dates and links only."""
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        items = [
+            {
+                "kind": row.get_kind_display(),
+                "reference": row.reference,
+                "date": row.due_on,
+                "url": settings.CASEWORK_BASE_URL.rstrip("/") + kinds.url_of(row),
+            }
+            for row in rows
+        ]
+        context = {"items": items, "inbox": settings.CASEWORK_BASE_URL.rstrip("/") + "/"}
+        subject = render_to_string("reminders/email_subject.txt", context).strip()
+        body = render_to_string("reminders/email_body.txt", context)
+    EmailMessage(subject, body, to=[recipient.email]).send()
+
+
+def send_digest(user_id: int, now: datetime.datetime | None = None) -> int:
+    """One e-mail with the reminders delivered to a daily-digest user and not yet e-mailed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        rows = list(
+            Reminder.objects.select_for_update()
+            .filter(recipient=user, status=Status.SENT, emailed_at__isnull=True)
+            .order_by("due_at", "id")
+        )
+        if not rows or not user.email or user.reminder_email != ReminderEmail.DAILY:
+            return 0
+        _send(user, rows)
+        for row in rows:
+            row.emailed_at = now
+            row._change_reason = "daily e-mail"
+        bulk_update_with_history(rows, Reminder, ["emailed_at"], batch_size=500)
+        return len(rows)
+
+
+def digest_recipients() -> list[int]:
+    return list(
+        Reminder.objects.filter(
+            status=Status.SENT,
+            emailed_at__isnull=True,
+            recipient__reminder_email=ReminderEmail.DAILY,
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,178 @@
+"""Writes on the outbox, called by the apps in the transaction of the change that causes them.
+
+``reminder_schedule`` makes the live reminders of one object exactly what they should be now,
+so moving a date moves its reminder, clearing it cancels it, and calling it twice changes
+nothing. Every write keeps its history with the acting user.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.errors import RuleBroken
+from casework.models import User
+from clients.models import Case
+
+from .models import HOLDER_KINDS, Reminder, ReminderSetting, Status
+
+LIVE = (Status.PENDING, Status.SENDING)
+
+
+def due_at_for(centre_id: int, kind: str, due_on: datetime.date) -> datetime.datetime:
+    """The moment a reminder about ``due_on`` falls due, by the centre's setting for ``kind``."""
+    setting = ReminderSetting.objects.filter(centre_id=centre_id, kind=kind).first()
+    lead, at = (setting.lead_days, setting.send_at) if setting else (0, datetime.time(8, 0))
+    day = due_on - datetime.timedelta(days=lead)
+    return timezone.make_aware(datetime.datetime.combine(day, at))
+
+
+def _write(row: Reminder, actor: User | None, reason: str = "") -> None:
+    row._history_user = actor
+    if reason:
+        row._change_reason = reason
+    row.save()
+
+
+@transaction.atomic
+def reminder_schedule(
+    *,
+    actor: User | None,
+    kind: str,
+    object_id: int,
+    case: Case,
+    reference: str,
+    due_on: datetime.date | None,
+    recipients: Iterable[User],
+) -> None:
+    """One live reminder per recipient about ``due_on``; ``None`` cancels them all.
+
+    A reminder already delivered for the same date and person is not made again.
+    """
+    wanted: set[tuple[datetime.datetime, int]] = set()
+    if due_on is not None:
+        at = due_at_for(case.centre_id, kind, due_on)
+        wanted = {(at, user.pk) for user in recipients if user is not None}
+    existing = Reminder.objects.select_for_update().filter(
+        kind=kind, object_id=object_id, status__in=[*LIVE, Status.SENT, Status.FAILED]
+    )
+    for row in existing:
+        key = (row.due_at, row.recipient_id)
+        if key in wanted:
+            wanted.discard(key)  # already there (live, delivered or waiting for a resend)
+        elif row.status in LIVE:
+            row.status = Status.CANCELLED
+            _write(row, actor, "rescheduled" if due_on else "no longer due")
+    for at, user_id in sorted(wanted):
+        _write(
+            Reminder(
+                kind=kind,
+                object_id=object_id,
+                case=case,
+                reference=reference,
+                recipient_id=user_id,
+                due_on=due_on,
+                due_at=at,
+            ),
+            actor,
+        )
+
+
+def reminder_cancel(*, actor: User | None, kind: str, object_id: int, reason: str) -> int:
+    return _cancel(Reminder.objects.filter(kind=kind, object_id=object_id), actor, reason)
+
+
+def reminders_cancel_for_case(*, actor: User | None, case: Case, reason: str) -> int:
+    return _cancel(Reminder.objects.filter(case=case), actor, reason)
+
+
+@transaction.atomic
+def _cancel(rows, actor: User | None, reason: str) -> int:
+    cancelled = 0
+    for row in rows.select_for_update().filter(status__in=LIVE):
+        row.status = Status.CANCELLED
+        _write(row, actor, reason)
+        cancelled += 1
+    return cancelled
+
+
+@transaction.atomic
+def reminders_readdress(*, actor: User | None, case: Case, from_user: User, to_user: User) -> None:
+    """A transferred case's future reminders go to its new counsellor."""
+    rows = Reminder.objects.select_for_update().filter(
+        case=case, recipient=from_user, kind__in=HOLDER_KINDS, status=Status.PENDING
+    )
+    for row in rows:
+        if (
+            Reminder.objects.filter(
+                kind=row.kind, object_id=row.object_id, due_at=row.due_at, recipient=to_user
+            )
+            .exclude(status=Status.CANCELLED)
+            .exists()
+        ):
+            row.status = Status.CANCELLED  # the new counsellor already has this one
+        else:
+            row.recipient = to_user
+        _write(row, actor, "case transferred")
+
+
+def mark_read(*, user: User, reminder: Reminder) -> None:
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        _write(reminder, user)
+
+
+@transaction.atomic
+def mark_all_read(*, user: User) -> int:
+    rows = Reminder.objects.select_for_update().filter(
+        recipient=user, status=Status.SENT, read_at__isnull=True
+    )
+    count = 0
+    for row in rows:
+        row.read_at = timezone.now()
+        _write(row, user)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def reminder_resend(*, actor: User, reminder: Reminder) -> None:
+    """A failed reminder goes back to the outbox (a centre admin's decision)."""
+    row = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if row.status != Status.FAILED:
+        return
+    row.status, row.attempts, row.claimed_until = Status.PENDING, 0, None
+    row.due_at = min(row.due_at, timezone.now())
+    _write(row, actor, "sent again")
+
+
+@transaction.atomic
+def reminder_settings_update(
+    *, actor: User, centre_id: int, values: dict[str, tuple[int, datetime.time]]
+) -> int:
+    """Set a centre's lead and time per kind, and move its pending reminders to match."""
+    if not (actor.is_centre_admin and actor.centre_id == centre_id):
+        raise RuleBroken(_("Only a centre admin can set the centre's reminders."))
+    for kind, (lead, at) in values.items():
+        setting = ReminderSetting.objects.filter(centre_id=centre_id, kind=kind).first()
+        setting = setting or ReminderSetting(centre_id=centre_id, kind=kind)
+        if setting.pk is None or (setting.lead_days, setting.send_at) != (lead, at):
+            setting.lead_days, setting.send_at = lead, at
+            setting._history_user = actor
+            setting.full_clean()
+            setting.save()
+    moved = 0
+    pending = Reminder.objects.select_for_update().filter(
+        case__centre_id=centre_id, status=Status.PENDING
+    )
+    for row in pending:
+        at = due_at_for(centre_id, row.kind, row.due_on)
+        if at != row.due_at:
+            row.due_at = at
+            _write(row, actor, "centre settings changed")
+            moved += 1
+    return moved
