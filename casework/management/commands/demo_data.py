@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from casework.models import Centre, Network, Role, User, UserRole
+from casework.models import Centre, Network, ReminderEmail, Role, User, UserRole
 from clients import services
 from clients.models import CaseOutcome, CaseStatus, Client, ResidenceSituation
 from referrals import services as referring
@@ -110,6 +110,8 @@ class Command(BaseCommand):
                     last_name=last,
                     centre=centres.get(code),
                     email=f"{username}@example.org",
+                    # In the demo every reminder shows in the e-mail output (the console) too.
+                    reminder_email=ReminderEmail.IMMEDIATE,
                 )
                 user.set_password(DEMO_PASSWORD)
                 user._history_user = admin
