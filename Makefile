@@ -23,7 +23,8 @@ run: install
 	@echo
 	@echo "Casework runs at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@$(PY) manage.py demo_data --logins
-	PORT=$(PORT) honcho start --procfile Procfile
+	PORT=$(PORT) CASEWORK_BASE_URL=$${CASEWORK_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		honcho start --procfile Procfile
 
 lint: install
 	ruff check .
