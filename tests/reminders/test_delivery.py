@@ -164,3 +164,27 @@ def test_tasks_carry_ids_only(due, monkeypatch, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep() == 1
     assert sent == [(([due.pk],), {})]
+
+
+def test_ten_thousand_due_reminders_are_claimed_in_one_pass(
+    holder, case, django_assert_max_num_queries
+):
+    now = timezone.now()
+    Reminder.objects.bulk_create(
+        Reminder(
+            kind=Kind.GOAL_TARGET,
+            object_id=n,
+            case=case,
+            reference=case.reference,
+            recipient=holder,
+            due_on=timezone.localdate(),
+            due_at=now - datetime.timedelta(seconds=n),
+        )
+        for n in range(10_000)
+    )
+    # One SELECT … FOR UPDATE, then batched UPDATEs and history INSERTs: no query per row.
+    with django_assert_max_num_queries(40):
+        ids = delivery.claim_due(now)
+    assert len(ids) == len(set(ids)) == 10_000
+    assert not Reminder.objects.exclude(status=Status.SENDING).exists()
+    assert delivery.claim_due(now) == []
