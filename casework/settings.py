@@ -152,6 +152,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@localhost")
+# A mail server that hangs must not hold a worker (and a reminder's row lock) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: the embedded broker is kombu's filesystem transport, so no server is needed.
 BROKER_DIR = VAR_DIR / "broker"
@@ -179,7 +181,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
-REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
+# The daily e-mail goes after the usual 08:00 reminders, with what was delivered since the last.
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=9)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "casework.tasks.beat_heartbeat",

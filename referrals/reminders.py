@@ -62,7 +62,9 @@ def _answer_still_due(reminder: Reminder) -> bool:
         and referral.status == ReferralStatus.SENT
         and not referral.consent_withdrawn
         and referral.answer_due == reminder.due_on
-        and visible_cases(reminder.recipient).filter(pk=reminder.case_id).exists()
+        and visible_cases(reminder.recipient)
+        .filter(pk=reminder.case_id, assigned_to=reminder.recipient)
+        .exists()
     )
 
 

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .models import Reminder, Status
+from .models import Reminder
 
 
 def unread(request: HttpRequest) -> dict:
@@ -8,5 +8,5 @@ def unread(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    count = Reminder.objects.filter(recipient=user, status=Status.SENT, read_at__isnull=True)
-    return {"unread_notifications": count.count()}
+    unread = Reminder.objects.notifications_of(user).filter(read_at__isnull=True)
+    return {"unread_notifications": unread.count()}

@@ -3,9 +3,11 @@
 The sweep claims due rows in one statement per batch (``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so two sweeps never claim the same row) and gives each a lease; a row whose worker
 died keeps its claim only until the lease runs out, then the next sweep claims it again.
-Delivery locks the row, checks it is still claimed and still due, sends, and marks it: the only
-window in which a crash could repeat an e-mail is between the SMTP server accepting it and the
-commit of the single UPDATE that marks the row as sent.
+Delivery locks the row, checks it is still claimed and still due, shows it in the application,
+sends the e-mail and marks the row, all in one transaction: the only window in which a crash
+could repeat an e-mail is between the SMTP server accepting it and that transaction's commit
+(one UPDATE of the row and one INSERT of its history before it). A row that keeps failing —
+whatever the error — is given up after ``MAX_ATTEMPTS`` claims and shown to the centre admin.
 """
 
 from __future__ import annotations
@@ -29,14 +31,15 @@ from .models import Reminder, Status
 
 log = logging.getLogger(__name__)
 
-LEASE = datetime.timedelta(minutes=5)
-MAX_ATTEMPTS = 5
+LEASE = datetime.timedelta(minutes=5)  # longer than a chunk of deliveries with slow SMTP
+MAX_ATTEMPTS = 8
 SWEEP_BATCH = 10_000
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
+DIGEST_SPAN = datetime.timedelta(days=1)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
-    """Back-off after a failed delivery: 1, 2, 4, 8 minutes…"""
+    """Back-off after a failed e-mail: 1, 2, 4 … 64 minutes (about two hours in all)."""
     return datetime.timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
@@ -52,6 +55,10 @@ def claim_due(now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) ->
             )
             .order_by("due_at", "id")[:limit]
         )
+        exhausted = [row for row in rows if row.attempts >= MAX_ATTEMPTS]
+        if exhausted:
+            _give_up(exhausted)
+            rows = [row for row in rows if row.attempts < MAX_ATTEMPTS]
         until = now + LEASE
         # One UPDATE for the whole batch (the rows are locked above), then their history in
         # one INSERT: no query per row, whatever the batch.
@@ -64,6 +71,21 @@ def claim_due(now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) ->
             rows, update=True, default_change_reason="claimed by the sweep", batch_size=1000
         )
     return [row.pk for row in rows]
+
+
+def _give_up(rows: list[Reminder]) -> None:
+    """Rows claimed ``MAX_ATTEMPTS`` times without success: failed, for a person to look at."""
+    Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=Status.FAILED, claimed_until=None
+    )
+    for row in rows:
+        row.status, row.claimed_until = Status.FAILED, None
+        row.last_error = row.last_error or "gave up after repeated attempts"
+    Reminder.objects.filter(pk__in=[row.pk for row in rows], last_error="").update(
+        last_error="gave up after repeated attempts"
+    )
+    Reminder.history.bulk_history_create(rows, update=True, default_change_reason="given up")
+    log.warning("reminders given up: %s", [row.pk for row in rows])
 
 
 def deliver(reminder_id: int) -> str:
@@ -83,6 +105,8 @@ def deliver(reminder_id: int) -> str:
             return "dropped"
         recipient = row.recipient
         now = timezone.now()
+        # In the application first: the notification shows whatever becomes of the e-mail.
+        row.delivered_at = row.delivered_at or now
         if recipient.reminder_email == ReminderEmail.IMMEDIATE and recipient.email:
             try:
                 _send(recipient, [row])
@@ -90,18 +114,15 @@ def deliver(reminder_id: int) -> str:
                 return _failed(row, error)
             row.emailed_at = now
         # The e-mail is accepted: from here to the commit is the one window for a repeat.
-        row.status, row.delivered_at, row.claimed_until, row.last_error = (
-            Status.SENT,
-            now,
-            None,
-            "",
-        )
+        row.status, row.claimed_until, row.last_error = Status.SENT, None, ""
         _mark(row, "delivered")
         return "sent"
 
 
 def _failed(row: Reminder, error: Exception) -> str:
-    row.last_error = f"{type(error).__name__}: {str(error)[:150]}"
+    # The class and the SMTP code only: an SMTP message may quote the recipient's address.
+    code = getattr(error, "smtp_code", None)
+    row.last_error = type(error).__name__ + (f" ({code})" if code else "")
     if row.attempts >= MAX_ATTEMPTS:
         row.status, row.claimed_until = Status.FAILED, None
         outcome = "failed"
@@ -145,7 +166,12 @@ def send_digest(user_id: int, now: datetime.datetime | None = None) -> int:
         user = User.objects.select_for_update().get(pk=user_id)
         rows = list(
             Reminder.objects.select_for_update()
-            .filter(recipient=user, status=Status.SENT, emailed_at__isnull=True)
+            .filter(
+                recipient=user,
+                status=Status.SENT,
+                emailed_at__isnull=True,
+                delivered_at__gte=now - DIGEST_SPAN,  # what came since the last one
+            )
             .order_by("due_at", "id")
         )
         if not rows or not user.email or user.reminder_email != ReminderEmail.DAILY:
@@ -163,6 +189,7 @@ def digest_recipients() -> list[int]:
         Reminder.objects.filter(
             status=Status.SENT,
             emailed_at__isnull=True,
+            delivered_at__gte=timezone.now() - DIGEST_SPAN,
             recipient__reminder_email=ReminderEmail.DAILY,
         )
         .values_list("recipient_id", flat=True)

@@ -40,7 +40,18 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class ReminderQuerySet(models.QuerySet):
+    def notifications_of(self, user) -> ReminderQuerySet:
+        """What ``user`` reads in the application: their delivered reminders."""
+        return self.filter(recipient=user, delivered_at__isnull=False).exclude(
+            status=Status.CANCELLED
+        )
+
+
 class Reminder(models.Model):
+    """One reminder to one person. It shows in the application once ``delivered_at`` is set
+    (whatever becomes of its e-mail); ``status`` tracks the delivery as a whole."""
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The session's case, the goal or the referral the reminder is about (by kind).
     object_id = models.PositiveBigIntegerField()
@@ -53,6 +64,7 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     due_on = models.DateField(_("date"))
+    # When it falls due, from the centre's setting for the kind: derived, it moves with it.
     due_at = models.DateTimeField(_("due"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -66,6 +78,7 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = ReminderQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -74,14 +87,14 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_id", "due_at", "recipient"],
+                fields=["kind", "object_id", "due_on", "recipient"],
                 condition=~models.Q(status="cancelled"),
                 name="one_live_reminder",
             ),
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="reminder_sweep"),
-            models.Index(fields=["recipient", "status", "-due_at"], name="reminder_inbox"),
+            models.Index(fields=["recipient", "-delivered_at"], name="reminder_inbox"),
             models.Index(fields=["kind", "object_id"], name="reminder_object"),
         ]
 

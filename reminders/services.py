@@ -23,12 +23,20 @@ from .models import HOLDER_KINDS, Reminder, ReminderSetting, Status
 LIVE = (Status.PENDING, Status.SENDING)
 
 
+DEFAULT_TIMING = (0, datetime.time(8, 0))  # on the day, at 08:00
+
+
 def due_at_for(centre_id: int, kind: str, due_on: datetime.date) -> datetime.datetime:
     """The moment a reminder about ``due_on`` falls due, by the centre's setting for ``kind``."""
     setting = ReminderSetting.objects.filter(centre_id=centre_id, kind=kind).first()
-    lead, at = (setting.lead_days, setting.send_at) if setting else (0, datetime.time(8, 0))
-    day = due_on - datetime.timedelta(days=lead)
-    return timezone.make_aware(datetime.datetime.combine(day, at))
+    return _due_at(due_on, (setting.lead_days, setting.send_at) if setting else DEFAULT_TIMING)
+
+
+def _due_at(due_on: datetime.date, timing: tuple[int, datetime.time]) -> datetime.datetime:
+    lead, at = timing
+    return timezone.make_aware(
+        datetime.datetime.combine(due_on - datetime.timedelta(days=lead), at)
+    )
 
 
 def _write(row: Reminder, actor: User | None, reason: str = "") -> None:
@@ -53,21 +61,20 @@ def reminder_schedule(
 
     A reminder already delivered for the same date and person is not made again.
     """
-    wanted: set[tuple[datetime.datetime, int]] = set()
+    wanted: set[int] = set()
     if due_on is not None:
-        at = due_at_for(case.centre_id, kind, due_on)
-        wanted = {(at, user.pk) for user in recipients if user is not None}
+        wanted = {user.pk for user in recipients if user is not None}
     existing = Reminder.objects.select_for_update().filter(
         kind=kind, object_id=object_id, status__in=[*LIVE, Status.SENT, Status.FAILED]
     )
     for row in existing:
-        key = (row.due_at, row.recipient_id)
-        if key in wanted:
-            wanted.discard(key)  # already there (live, delivered or waiting for a resend)
+        if row.due_on == due_on and row.recipient_id in wanted:
+            wanted.discard(row.recipient_id)  # already there: live, delivered or failed
         elif row.status in LIVE:
             row.status = Status.CANCELLED
             _write(row, actor, "rescheduled" if due_on else "no longer due")
-    for at, user_id in sorted(wanted):
+    at = due_at_for(case.centre_id, kind, due_on) if due_on else None
+    for user_id in sorted(wanted):
         _write(
             Reminder(
                 kind=kind,
@@ -87,7 +94,8 @@ def reminder_cancel(*, actor: User | None, kind: str, object_id: int, reason: st
 
 
 def reminders_cancel_for_case(*, actor: User | None, case: Case, reason: str) -> int:
-    return _cancel(Reminder.objects.filter(case=case), actor, reason)
+    """The case's own reminders; a desk is still reminded of a referral waiting for it."""
+    return _cancel(Reminder.objects.filter(case=case, kind__in=HOLDER_KINDS), actor, reason)
 
 
 @transaction.atomic
@@ -104,12 +112,12 @@ def _cancel(rows, actor: User | None, reason: str) -> int:
 def reminders_readdress(*, actor: User | None, case: Case, from_user: User, to_user: User) -> None:
     """A transferred case's future reminders go to its new counsellor."""
     rows = Reminder.objects.select_for_update().filter(
-        case=case, recipient=from_user, kind__in=HOLDER_KINDS, status=Status.PENDING
+        case=case, recipient=from_user, kind__in=HOLDER_KINDS, status__in=LIVE
     )
     for row in rows:
         if (
             Reminder.objects.filter(
-                kind=row.kind, object_id=row.object_id, due_at=row.due_at, recipient=to_user
+                kind=row.kind, object_id=row.object_id, due_on=row.due_on, recipient=to_user
             )
             .exclude(status=Status.CANCELLED)
             .exists()
@@ -128,9 +136,7 @@ def mark_read(*, user: User, reminder: Reminder) -> None:
 
 @transaction.atomic
 def mark_all_read(*, user: User) -> int:
-    rows = Reminder.objects.select_for_update().filter(
-        recipient=user, status=Status.SENT, read_at__isnull=True
-    )
+    rows = Reminder.objects.notifications_of(user).select_for_update().filter(read_at__isnull=True)
     count = 0
     for row in rows:
         row.read_at = timezone.now()
@@ -169,8 +175,12 @@ def reminder_settings_update(
     pending = Reminder.objects.select_for_update().filter(
         case__centre_id=centre_id, status=Status.PENDING
     )
+    timings = {
+        s.kind: (s.lead_days, s.send_at)
+        for s in ReminderSetting.objects.filter(centre_id=centre_id)
+    }
     for row in pending:
-        at = due_at_for(centre_id, row.kind, row.due_on)
+        at = _due_at(row.due_on, timings.get(row.kind, DEFAULT_TIMING))
         if at != row.due_at:
             row.due_at = at
             _write(row, actor, "centre settings changed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +11,8 @@ from django.utils import timezone
 from casework.models import Heartbeat
 
 from . import delivery
+
+log = logging.getLogger(__name__)
 
 CHUNK = 200
 
@@ -27,7 +31,12 @@ def sweep() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def deliver(reminder_ids: list[int]) -> None:
     for reminder_id in reminder_ids:
-        delivery.deliver(reminder_id)
+        try:
+            delivery.deliver(reminder_id)
+        except Exception as error:
+            # One bad row must not hold up the others; it stays claimed, is tried again after
+            # its lease, and is given up after MAX_ATTEMPTS. Ids and the class only in logs.
+            log.error("reminder %s: delivery failed (%s)", reminder_id, type(error).__name__)
 
 
 @shared_task
@@ -36,6 +45,12 @@ def daily_digests() -> None:
         send_digest.delay(user_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=delivery.MAIL_ERRORS,
+    retry_backoff=60,
+    max_retries=6,
+)
 def send_digest(user_id: int) -> None:
     delivery.send_digest(user_id)

@@ -21,16 +21,14 @@ from .models import Reminder, ReminderSetting, Status
 
 def _mine(request: HttpRequest, pk: int) -> Reminder:
     try:
-        return Reminder.objects.get(pk=pk, recipient=request.user, status=Status.SENT)
+        return Reminder.objects.notifications_of(request.user).get(pk=pk)
     except Reminder.DoesNotExist:
         raise Http404("No such notification.") from None
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    rows = Reminder.objects.filter(recipient=request.user, status=Status.SENT).order_by(
-        "-delivered_at", "-id"
-    )
+    rows = Reminder.objects.notifications_of(request.user).order_by("-delivered_at", "-id")
     page, query = paginate(request, rows, settings.CASEWORK_PAGE_SIZE)
     for row in page.object_list:
         row.url = reverse_open(row)

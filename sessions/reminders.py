@@ -48,8 +48,12 @@ def schedule_goal(actor: User, goal: Goal) -> None:
 
 
 def _visible_open_case(reminder: Reminder) -> Case | None:
+    """The reminder's case, if still open and still held by its recipient (a transfer hands
+    the reminders on; the previous counsellor, even with read access kept, gets none)."""
     case = visible_cases(reminder.recipient).filter(pk=reminder.case_id).first()
-    return case if case is not None and not case.is_closed else None
+    if case is None or case.is_closed or case.assigned_to_id != reminder.recipient_id:
+        return None
+    return case
 
 
 def _follow_up_still_due(reminder: Reminder) -> bool:

@@ -214,7 +214,7 @@ def world(
 ):
     notification, failed = (
         Reminder.objects.create(
-            kind="follow_up",
+            kind=kind,
             object_id=case.pk,
             case=case,
             reference=case.reference,
@@ -222,8 +222,9 @@ def world(
             due_on=timezone.localdate(),
             due_at=timezone.now(),
             status=status,
+            delivered_at=timezone.now(),
         )
-        for status in (Status.SENT, Status.FAILED)
+        for kind, status in (("follow_up", Status.SENT), ("goal_target", Status.FAILED))
     )
     return {
         "notification": notification,

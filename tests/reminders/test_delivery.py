@@ -188,3 +188,56 @@ def test_ten_thousand_due_reminders_are_claimed_in_one_pass(
     assert len(ids) == len(set(ids)) == 10_000
     assert not Reminder.objects.exclude(status=Status.SENDING).exists()
     assert delivery.claim_due(now) == []
+
+
+def test_a_reminder_sent_is_not_made_again_when_the_centre_changes_its_timing(
+    due, holder, secret_case, centre_admin, mailoutbox
+):
+    run_sweep()
+    services.reminder_settings_update(
+        actor=centre_admin,
+        centre_id=secret_case.centre_id,
+        values={kind: (1, datetime.time(7, 0)) for kind in Kind.values},
+    )
+    session = secret_case.sessions.get()
+    counselling.session_update(
+        actor=holder, session=session, expected_version=session.version, data={"notes": "x"}
+    )
+    assert Reminder.objects.filter(kind=Kind.FOLLOW_UP).count() == 1
+    assert run_sweep(NOW + datetime.timedelta(days=1)) == []
+    assert len(mailoutbox) == 1
+
+
+def test_a_failing_email_still_shows_the_reminder_in_the_app(due, holder, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"holder@example.org": (550, b"unknown")})
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    run_sweep()
+    assert Reminder.objects.notifications_of(holder).filter(pk=due.pk).exists()
+    due.refresh_from_db()
+    # The reason names the error, never the address the server quoted.
+    assert due.last_error == "SMTPRecipientsRefused"
+
+
+def test_a_row_that_always_breaks_is_given_up(due, monkeypatch):
+    def broken(reminder):
+        raise ValueError("a bug, not the mail server")
+
+    monkeypatch.setattr(delivery.kinds, "still_due", broken)
+    now = NOW
+    for _attempt in range(delivery.MAX_ATTEMPTS):
+        tasks.deliver(delivery.claim_due(now))  # the task logs and goes on
+        now += delivery.LEASE + datetime.timedelta(seconds=1)
+    assert delivery.claim_due(now) == []
+    due.refresh_from_db()
+    assert due.status == Status.FAILED
+
+
+def test_a_transfer_hands_on_a_reminder_already_claimed(due, holder, secret_case, outsider):
+    assert delivery.claim_due() == [due.pk]
+    secret_case.refresh_from_db()
+    cases.case_transfer(actor=holder, case=secret_case, to_user=outsider, keep_access=True)
+    assert delivery.deliver(due.pk) == "sent"
+    due.refresh_from_db()
+    assert due.recipient == outsider

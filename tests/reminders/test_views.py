@@ -15,8 +15,8 @@ from reminders.models import Kind, Reminder, ReminderSetting, Status
 
 def delivered(case, recipient, *, status=Status.SENT, n=0):
     return Reminder.objects.create(
-        kind=Kind.FOLLOW_UP,
-        object_id=case.pk,
+        kind=Kind.GOAL_TARGET,
+        object_id=1000 + n,
         case=case,
         reference=case.reference,
         recipient=recipient,
@@ -34,7 +34,7 @@ def test_the_unread_count_and_opening_a_notification(web, holder, case):
     page = browser.get(reverse("caseload")).content.decode()
     assert '<span class="count"' in page and ">1</span>" in page
     response = browser.get(reverse("notification_open", args=[reminder.pk]))
-    assert response["Location"] == reverse("case_detail", args=[case.pk])
+    assert response["Location"] == reverse("goal_detail", args=[case.pk, reminder.object_id])
     reminder.refresh_from_db()
     assert reminder.read_at is not None
     assert '<span class="count"' not in browser.get(reverse("caseload")).content.decode()
@@ -86,7 +86,7 @@ def test_a_user_chooses_how_to_get_emails(web, holder):
 def test_a_centre_admin_sets_times_and_sends_a_failed_reminder_again(
     web, centre_admin, holder, case
 ):
-    failed = delivered(case, holder, status=Status.FAILED)
+    failed = delivered(case, holder, status=Status.FAILED, n=99)
     browser = web(centre_admin)
     page = browser.get(reverse("centre_reminders")).content.decode()
     assert "SMTPServerDisconnected" in page and case.reference in page
