@@ -19,7 +19,8 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case as SQLCase
+from django.db.models import F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from simple_history.utils import bulk_update_with_history
@@ -36,6 +37,7 @@ MAX_ATTEMPTS = 8
 SWEEP_BATCH = 10_000
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 DIGEST_SPAN = datetime.timedelta(days=1)
+GAVE_UP = "gave up after repeated attempts"
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -61,7 +63,8 @@ def claim_due(now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) ->
             rows = [row for row in rows if row.attempts < MAX_ATTEMPTS]
         until = now + LEASE
         # One UPDATE for the whole batch (the rows are locked above), then their history in
-        # one INSERT: no query per row, whatever the batch.
+        # one INSERT: no query per row, whatever the batch. The outbox's bookkeeping holds no
+        # confidential field, and the history is written explicitly, so .update() is safe here.
         Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(
             status=Status.SENDING, claimed_until=until, attempts=F("attempts") + 1
         )
@@ -75,15 +78,15 @@ def claim_due(now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) ->
 
 def _give_up(rows: list[Reminder]) -> None:
     """Rows claimed ``MAX_ATTEMPTS`` times without success: failed, for a person to look at."""
+    # Bookkeeping of the outbox (no confidential field): one UPDATE, its history just below.
     Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=Status.FAILED, claimed_until=None
+        status=Status.FAILED,
+        claimed_until=None,
+        last_error=SQLCase(When(last_error="", then=Value(GAVE_UP)), default=F("last_error")),
     )
     for row in rows:
         row.status, row.claimed_until = Status.FAILED, None
-        row.last_error = row.last_error or "gave up after repeated attempts"
-    Reminder.objects.filter(pk__in=[row.pk for row in rows], last_error="").update(
-        last_error="gave up after repeated attempts"
-    )
+        row.last_error = row.last_error or GAVE_UP
     Reminder.history.bulk_history_create(rows, update=True, default_change_reason="given up")
     log.warning("reminders given up: %s", [row.pk for row in rows])
 
