@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sessions",
     "reminders",
     "referrals",
+    "reports",
 ]
 
 MIDDLEWARE = [
