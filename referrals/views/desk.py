@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.audit import access_record
-from casework.errors import RuleBroken, StaleEdit
+from casework.errors import RuleBroken
 from casework.models import AccessLog
 from casework.paging import paginate
 
@@ -19,7 +19,7 @@ from .. import services
 from ..access import desk_referrals, desks_of, get_desk_referral_for, shared_fields
 from ..forms import FeedbackForm, ReferralStatusForm
 from ..models import ReferralStatus
-from .common import referral_events
+from .common import apply_status_form, referral_events
 
 # What a coach filters the desk's list on; "open" is everything still waiting for the desk.
 OPEN = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
@@ -80,30 +80,15 @@ def desk_referral(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def desk_referral_status(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_desk_referral_for(request.user, pk)
-    moves = [m for m in ReferralStatus.values if m != ReferralStatus.DRAFT]
-    form = ReferralStatusForm(request.POST, moves=moves)
-    if form.is_valid():
-        try:
-            services.referral_change_status(
-                actor=request.user,
-                referral=referral,
-                to=form.cleaned_data["status"],
-                version=form.cleaned_data["version"],
-                as_sender=False,
-                reason=form.cleaned_data.get("reason", ""),
-                result=form.cleaned_data.get("result", ""),
-            )
-        except StaleEdit as error:
-            messages.error(request, error.message)
+    form, done = apply_status_form(request, referral, as_sender=False)
+    if done is False:
+        return redirect("desk_referral", pk=referral.pk)
+    if done:
+        messages.success(request, _("Your answer was recorded."))
+        # A declined or cancelled referral is closed to the desk: back to the list.
+        if desk_referrals(request.user).filter(pk=referral.pk).exists():
             return redirect("desk_referral", pk=referral.pk)
-        except RuleBroken as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Your answer was recorded."))
-            # A declined or cancelled referral is closed to the desk: back to the list.
-            if desk_referrals(request.user).filter(pk=referral.pk).exists():
-                return redirect("desk_referral", pk=referral.pk)
-            return redirect("desk_home")
+        return redirect("desk_home")
     # The page is shown again: read it afresh (consent may have been withdrawn meanwhile).
     return _desk_page(request, _referral(request, pk), status_form=form)
 

@@ -24,7 +24,7 @@ from ..access import directory, referral_of, shared_fields
 from ..forms import ConsentWithdrawalForm, FeedbackForm, ReferralForm, ReferralStatusForm
 from ..history import referral_history_entries
 from ..models import ReferralStatus
-from .common import referral_events
+from .common import apply_status_form, referral_events
 
 
 def _writable_case(request: HttpRequest, pk: int):
@@ -160,27 +160,11 @@ def referral_detail(request: HttpRequest, pk: int, referral_pk: int) -> HttpResp
 def referral_status(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     case = _writable_case(request, pk)
     referral = referral_of(case, referral_pk)
-    moves = [m for m in ReferralStatus.values if m != ReferralStatus.DRAFT]
-    form = ReferralStatusForm(request.POST, moves=moves)
-    if form.is_valid():
-        try:
-            services.referral_change_status(
-                actor=request.user,
-                referral=referral,
-                to=form.cleaned_data["status"],
-                version=form.cleaned_data["version"],
-                as_sender=True,
-                reason=form.cleaned_data.get("reason", ""),
-                result=form.cleaned_data.get("result", ""),
-            )
-        except StaleEdit as error:
-            messages.error(request, error.message)
-            return redirect("referral_detail", pk=case.pk, referral_pk=referral.pk)
-        except RuleBroken as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("The referral's status was changed."))
-            return redirect("referral_detail", pk=case.pk, referral_pk=referral.pk)
+    form, done = apply_status_form(request, referral, as_sender=True)
+    if done:
+        messages.success(request, _("The referral's status was changed."))
+    if done is not None:
+        return redirect("referral_detail", pk=case.pk, referral_pk=referral.pk)
     return _referral_page(request, case, referral, status_form=form)
 
 
