@@ -19,6 +19,7 @@ install: $(VENV)/.synced
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
+	$(PY) manage.py demo_outcomes
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo
 	@echo "Casework runs at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"

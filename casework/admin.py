@@ -44,7 +44,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["centre", "is_active", "roles__role"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Casework"), {"fields": ("centre", "language")}),
+        (_("Casework"), {"fields": ("centre", "network", "language")}),
     )
     inlines = [UserRoleInline]
 

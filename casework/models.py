@@ -75,6 +75,15 @@ class User(AbstractUser):
         blank=True,
         help_text=_("ICAM coaches belong to a desk, not to a centre."),
     )
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.PROTECT,
+        related_name="coordinators",
+        null=True,
+        blank=True,
+        help_text=_("Network coordinators see the anonymised figures of the network's centres."),
+    )
     language = models.CharField(
         _("language"),
         max_length=8,

@@ -223,3 +223,9 @@ LOGGING = {
 
 for folder in (VAR_DIR, STATIC_ROOT, BROKER_DIR / "queue", BROKER_DIR / "control"):
     folder.mkdir(parents=True, exist_ok=True)
+
+# Coordinators' reports: a count below this threshold is never published. It may be raised,
+# never lowered below 5.
+CASEWORK_REPORT_THRESHOLD = env.int("CASEWORK_REPORT_THRESHOLD", default=5)
+if CASEWORK_REPORT_THRESHOLD < 5:
+    raise ImproperlyConfigured("CASEWORK_REPORT_THRESHOLD may be raised above 5, never lowered.")

@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("referrals.urls")),
     path("", include("reminders.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,23 +1,34 @@
 """Disclosure control for the coordinators' tables: no published count can single out a person.
 
-A table of counts is published with its row, column and grand totals. ``protect`` hides:
+A publication is a set of counts (cells) tied together by additive **lines**: the parts of a
+line add up to its total (a row and its row total, the months of a quarter and the quarter, the
+centres of a network and the network). ``protect_cells`` hides:
 
 - **primary** cells: every count (totals included) from 1 to k − 1, shown as "< k";
-- **complementary** cells: wherever a row or a column would hold exactly one hidden entry, the
-  published others and the total would give it back by subtraction, so a second entry of that
-  line is hidden too — the smallest positive cell first, a zero next, the line's total last —
-  until every line holds no hidden entry or at least two.
+- **complementary** cells: wherever a line would hold exactly one hidden entry, the published
+  others and the total would give it back by subtraction, so a second entry of that line is
+  hidden too — the smallest positive cell first, a zero next, an aggregate last — until every
+  line holds no hidden entry or at least two;
+- and then whatever an **audit** still finds: a hidden small count that a combination of
+  several lines pins down (exact linear algebra over the hidden cells) gets one more partner
+  hidden in one of its lines, and the search runs again.
 
-Zeros are published: "nobody" singles no one out. The tests check, by exhaustive search on
-small tables, that no primary cell can be worked out from what is published.
+Zeros are published: "nobody" singles no one out. ``protect`` is the two-way table case. The
+tests check by exhaustive search on small tables, and by an independent solver on linked ones,
+that no primary cell can be worked out from what is published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 TOTAL = "__total__"
+PRIME = 2**61 - 1  # a Mersenne prime: the lines' ±1 coefficients never reach it
+
+Key = Hashable
+Line = tuple[Sequence[Key], Key]  # (the parts, their total)
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,7 @@ class ProtectedTable:
 
 
 def _lines(rows: Sequence, columns: Sequence) -> list[tuple[list[tuple], tuple]]:
-    """Every additive constraint of the table: (the parts, their total)."""
+    """Every additive constraint of a two-way table: (the parts, their total)."""
     lines = []
     for row in [*rows, TOTAL]:
         lines.append(([(row, column) for column in columns], (row, TOTAL)))
@@ -62,48 +73,114 @@ def protect(
     columns: Iterable[Hashable],
     k: int,
 ) -> ProtectedTable:
+    """A two-way table with its row, column and grand totals."""
     rows, columns = list(rows), list(columns)
-    if k < 2:
-        raise ValueError("The threshold k must be at least 2.")
     values = {(r, c): int(counts.get((r, c), 0)) for r in rows for c in columns}
     for r in rows:
         values[(r, TOTAL)] = sum(values[(r, c)] for c in columns)
     for c in columns:
         values[(TOTAL, c)] = sum(values[(r, c)] for r in rows)
     values[(TOTAL, TOTAL)] = sum(values[(r, TOTAL)] for r in rows)
-
-    primary = {position for position, value in values.items() if 0 < value < k}
-    hidden = set(primary)
-    lines = _lines(rows, columns)
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in lines:
-            members = [*parts, total]
-            if sum(position in hidden for position in members) != 1:
-                continue
-            candidates = [position for position in members if position not in hidden]
-            if not candidates:
-                continue
-            hidden.add(min(candidates, key=lambda p: _cost(p, values[p], total)))
-            changed = True
-    return ProtectedTable(
-        rows=rows,
-        columns=columns,
-        k=k,
-        cells={
-            position: Cell(
-                value=value,
-                primary=position in primary,
-                complementary=position in hidden and position not in primary,
-            )
-            for position, value in values.items()
-        },
+    cells = protect_cells(
+        values, _lines(rows, columns), k, level=lambda key: sum(part == TOTAL for part in key)
     )
+    return ProtectedTable(rows=rows, columns=columns, k=k, cells=cells)
 
 
-def _cost(position: tuple, value: int, total: tuple) -> tuple[int, int]:
-    """Which entry to hide next: the smallest positive cell, then a zero, then the total."""
-    if position == total or TOTAL in position:
-        return (2, value)
-    return (0, value) if value > 0 else (1, 0)
+def protect_cells(
+    values: Mapping[Key, int],
+    lines: Sequence[Line],
+    k: int,
+    level: Callable[[Key], int],
+) -> dict[Key, Cell]:
+    """Protect a linked set of counts. ``level`` says how aggregated a cell is (0 for the
+    finest); aggregates are hidden as partners only when nothing finer is left."""
+    if k < 2:
+        raise ValueError("The threshold k must be at least 2.")
+    members = [(*parts, total) for parts, total in lines]
+    lines_of: dict[Key, list[int]] = defaultdict(list)
+    for index, line in enumerate(members):
+        for key in line:
+            lines_of[key].append(index)
+
+    def cost(key: Key) -> tuple[int, bool, int]:
+        return (level(key), values[key] == 0, values[key])
+
+    primary = {key for key, value in values.items() if 0 < value < k}
+    hidden = set(primary)
+
+    def hide(key: Key, pending: list[int]) -> None:
+        hidden.add(key)
+        pending.extend(lines_of[key])
+
+    def pair_up(pending: list[int]) -> None:
+        while pending:
+            line = members[pending.pop()]
+            if sum(key in hidden for key in line) != 1:
+                continue
+            candidates = [key for key in line if key not in hidden]
+            if candidates:
+                hide(min(candidates, key=cost), pending)
+
+    pair_up(list(range(len(members))))
+    while exposed := _determined(hidden, members, lines_of) & primary:
+        pending: list[int] = []
+        for key in sorted(exposed, key=repr):
+            candidates = [
+                other for index in lines_of[key] for other in members[index] if other not in hidden
+            ]
+            if candidates:
+                hide(min(candidates, key=cost), pending)
+        if not pending:  # everything around is hidden already: nothing more to give
+            break
+        pair_up(pending)
+    return {
+        key: Cell(value=value, primary=key in primary, complementary=key in hidden - primary)
+        for key, value in values.items()
+    }
+
+
+def _determined(
+    hidden: set[Key], members: Sequence[tuple], lines_of: Mapping[Key, list[int]]
+) -> set[Key]:
+    """The hidden cells whose value the published ones pin down: a hidden cell is determined
+    when its unit vector lies in the span of the lines restricted to the hidden cells
+    (Gauss-Jordan elimination on sparse rows, exact in the field of integers modulo a prime)."""
+    touched = sorted(
+        {index for key in hidden for index in lines_of[key]},
+        key=lambda index: sum(key in hidden for key in members[index]),
+    )
+    pivots: dict[Key, dict[Key, int]] = {}
+    for index in touched:
+        *parts, total = members[index]
+        row: dict[Key, int] = {}
+        for key in parts:
+            if key in hidden:
+                row[key] = row.get(key, 0) + 1
+        if total in hidden:
+            row[total] = row.get(total, 0) - 1
+        row = {key: value % PRIME for key, value in row.items() if value % PRIME}
+        for pivot in [key for key in row if key in pivots]:
+            factor = row.get(pivot)
+            if factor:
+                _subtract(row, pivots[pivot], factor)
+        if not row:
+            continue
+        pivot = min(row, key=lambda key: (len(lines_of[key]), repr(key)))
+        inverse = pow(row[pivot], -1, PRIME)
+        row = {key: value * inverse % PRIME for key, value in row.items()}
+        for other in pivots.values():
+            factor = other.get(pivot)
+            if factor:
+                _subtract(other, row, factor)
+        pivots[pivot] = row
+    return {pivot for pivot, row in pivots.items() if len(row) == 1}
+
+
+def _subtract(row: dict[Key, int], pivot_row: Mapping[Key, int], factor: int) -> None:
+    for key, value in pivot_row.items():
+        result = (row.get(key, 0) - factor * value) % PRIME
+        if result:
+            row[key] = result
+        else:
+            row.pop(key, None)

@@ -61,12 +61,8 @@ MAINTAINERS = {**dict.fromkeys(COUNSELLORS, 403), "centre_admin": 200, "superuse
 
 # name: (method, url kwargs, POST data, expected status per persona)
 MATRIX = {
-    "home": (
-        "get",
-        NONE,
-        None,
-        expect(302, coordinator=200),
-    ),
+    # Everyone is sent to their own screen; the coordinator to the outcomes.
+    "home": ("get", NONE, None, expect(302)),
     "login": ("get", NONE, None, expect(302, anonymous=200)),
     "logout": ("post", NONE, {}, expect(302, anonymous=302)),
     "password_change": ("get", NONE, None, expect(200)),
@@ -171,6 +167,14 @@ MATRIX = {
         lambda f: {"pk": f["failed_reminder"].pk},
         {},
         expect(404, centre_admin=302, superuser=302),
+    ),
+    # Anonymised figures: coordinators only. Everyone else, the superuser too, gets 404.
+    "reports_dashboard": ("get", NONE, None, expect(404, coordinator=200)),
+    "reports_export": (
+        "get",
+        lambda f: {"table": "figures"},
+        None,
+        expect(404, coordinator=200),
     ),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),

@@ -12,10 +12,17 @@ from clients.models import Case, CaseStatus, Client
 from referrals.access import desk_referrals
 from referrals.models import Partner, Referral
 from sessions.models import Goal, Session
+from tests.factories import UserFactory
 
 
-def test_coordinators_are_told_there_is_nothing_for_them_yet(web, coordinator):
-    assert "outcome reports" in web(coordinator).get(reverse("home")).content.decode()
+def test_coordinators_land_on_the_outcomes(web, coordinator):
+    assert web(coordinator).get(reverse("home"))["Location"] == reverse("reports_dashboard")
+
+
+def test_a_coordinator_of_no_centre_is_told_so(web, db):
+    lost = UserFactory(centre=None, roles=["coordinator"])
+    page = web(lost).get(reverse("home")).content.decode()
+    assert "of no centre or network yet" in page
 
 
 def test_coaches_land_on_their_desk(web, icam_coach):

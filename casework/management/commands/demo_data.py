@@ -29,6 +29,7 @@ USERS = [
     ("bram", "Bram", "Counsellor", "FOY", [Role.COUNSELLOR]),
     ("chloe", "Chloé", "Admin", "FOY", [Role.CENTRE_ADMIN]),
     ("dirk", "Dirk", "Coordinator", "FOY", [Role.COORDINATOR]),
+    ("nora", "Nora", "Network", None, [Role.COORDINATOR]),  # the whole network's coordinator
     ("elif", "Elif", "Counsellor", "GNT", [Role.COUNSELLOR, Role.CENTRE_ADMIN]),
     ("farid", "Farid", "Coach", None, [Role.ICAM_COACH]),
 ]
@@ -109,6 +110,7 @@ class Command(BaseCommand):
                     first_name=first,
                     last_name=last,
                     centre=centres.get(code),
+                    network=network if code is None and Role.COORDINATOR in roles else None,
                     email=f"{username}@example.org",
                     # In the demo every reminder shows in the e-mail output (the console) too.
                     reminder_email=ReminderEmail.IMMEDIATE,

@@ -1,0 +1,168 @@
+"""A year's publication: one set of counts over centre × period × rows × columns, protected
+together, from which every figure a coordinator sees for that year is cut.
+
+Why one set: the months add up to quarters and the year, the centres of a network to the
+network, the bins of every breakdown to the same totals. Were they protected one screen at a
+time, a figure hidden on one screen could be shown on another or worked out from it. Cut from
+one protected whole, all screens together publish no more than the whole, and the whole is
+protected (``reports.disclosure``).
+
+Months appear only as totals (the trend); rows and columns are broken down by quarter and year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+from django.core.cache import cache
+
+from .disclosure import TOTAL, Cell, protect_cells
+
+MONTHS = tuple(range(1, 13))
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+YEAR = "Y"
+QUARTER_MONTHS = {quarter: MONTHS[3 * i : 3 * i + 3] for i, quarter in enumerate(QUARTERS)}
+NETWORK = "network"
+PERIODS = (*MONTHS, *QUARTERS, YEAR)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The bins of the rows or of the columns: one or more partitions of the same people (a
+    bin is ``(partition, code)``), or none when the axis is its total only."""
+
+    partitions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def bins(self, partition: str | None = None) -> list[tuple[str, str]]:
+        return [
+            (name, code)
+            for name, codes in self.partitions
+            if partition in (None, name)
+            for code in codes
+        ]
+
+    @property
+    def nodes(self) -> list[Hashable]:
+        return [*self.bins(), TOTAL]
+
+
+@dataclass
+class Publication:
+    centres: tuple[int, ...]
+    rows: Axis
+    columns: Axis
+    k: int
+    cells: dict[tuple, Cell] = field(repr=False)
+
+    @property
+    def centre_nodes(self) -> list[Hashable]:
+        return [*self.centres, NETWORK] if len(self.centres) > 1 else list(self.centres)
+
+    def node_of(self, centre: int | None) -> Hashable:
+        """The centre's node, or the network's for ``None``."""
+        if centre is None:
+            return NETWORK if len(self.centres) > 1 else self.centres[0]
+        return centre
+
+    def cell(self, centre: int | None, period, row=TOTAL, column=TOTAL) -> Cell:
+        return self.cells[(self.node_of(centre), period, row, column)]
+
+
+def build(
+    centres: Sequence[int],
+    rows: Axis,
+    columns: Axis,
+    counts: Mapping[tuple, int],
+    k: int,
+) -> Publication:
+    """``counts`` holds the finest figures, keyed ``(centre, month, row, column)``: a row bin
+    (or ``TOTAL`` when the rows have no bins) against a column bin of every partition (or
+    ``TOTAL``). Everything else is added up here and the whole is protected."""
+    centres = tuple(centres)
+    values = _values(centres, rows, columns, counts)
+    structure = (centres, rows, columns, k)
+    digest = hashlib.sha256(repr((structure, sorted(values.items(), key=repr))).encode())
+    cache_key = f"reports:publication:{digest.hexdigest()}"
+    cells = cache.get(cache_key)
+    if cells is None:
+        cells = protect_cells(values, _lines(centres, rows, columns), k, level=_level)
+        cache.set(cache_key, cells, timeout=24 * 3600)
+    return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
+
+
+def _exists(period, row, column) -> bool:
+    return period not in MONTHS or (row == TOTAL and column == TOTAL)
+
+
+def _level(key: tuple) -> int:
+    centre, period, row, column = key
+    period_level = 0 if period in MONTHS else 1 if period in QUARTERS else 2
+    return (centre == NETWORK) + period_level + (row == TOTAL) + (column == TOTAL)
+
+
+def _values(centres, rows: Axis, columns: Axis, counts: Mapping[tuple, int]) -> dict:
+    row_bins = rows.bins() or [TOTAL]
+    first_columns = columns.bins(columns.partitions[0][0]) if columns.partitions else [TOTAL]
+    leaf: dict[tuple, int] = {}
+    for centre, month in product(centres, MONTHS):
+        for row, column in product(row_bins, columns.bins() or [TOTAL]):
+            leaf[(centre, month, row, column)] = int(counts.get((centre, month, row, column), 0))
+        if rows.partitions:
+            for column in columns.bins():
+                leaf[(centre, month, TOTAL, column)] = sum(
+                    leaf[(centre, month, row, column)] for row in row_bins
+                )
+        if columns.partitions:
+            for row in [*rows.bins(), TOTAL]:
+                leaf[(centre, month, row, TOTAL)] = sum(
+                    leaf[(centre, month, row, column)] for column in first_columns
+                )
+    values: dict[tuple, int] = {}
+    for centre, row, column in product(centres, rows.nodes, columns.nodes):
+        if (centre, 1, row, column) not in leaf:
+            continue
+        by_month = {month: leaf[(centre, month, row, column)] for month in MONTHS}
+        for month, value in by_month.items():
+            if _exists(month, row, column):
+                values[(centre, month, row, column)] = value
+        for quarter, months in QUARTER_MONTHS.items():
+            values[(centre, quarter, row, column)] = sum(by_month[m] for m in months)
+        values[(centre, YEAR, row, column)] = sum(by_month.values())
+    if len(centres) > 1:
+        for period, row, column in product(PERIODS, rows.nodes, columns.nodes):
+            if _exists(period, row, column) and (centres[0], period, row, column) in values:
+                values[(NETWORK, period, row, column)] = sum(
+                    values[(centre, period, row, column)] for centre in centres
+                )
+    return values
+
+
+def _lines(centres, rows: Axis, columns: Axis) -> list[tuple[list[tuple], tuple]]:
+    centre_nodes = [*centres, NETWORK] if len(centres) > 1 else list(centres)
+    broken_down = (*QUARTERS, YEAR)
+    lines = []
+    for centre, period in product(centre_nodes, broken_down):
+        for name, _codes in rows.partitions:
+            for column in columns.nodes:
+                parts = [(centre, period, row, column) for row in rows.bins(name)]
+                lines.append((parts, (centre, period, TOTAL, column)))
+        for name, _codes in columns.partitions:
+            for row in rows.nodes:
+                parts = [(centre, period, row, column) for column in columns.bins(name)]
+                lines.append((parts, (centre, period, row, TOTAL)))
+    for centre in centre_nodes:
+        for row, column in product(rows.nodes, columns.nodes):
+            parts = [(centre, quarter, row, column) for quarter in QUARTERS]
+            lines.append((parts, (centre, YEAR, row, column)))
+        for quarter, months in QUARTER_MONTHS.items():
+            parts = [(centre, month, TOTAL, TOTAL) for month in months]
+            lines.append((parts, (centre, quarter, TOTAL, TOTAL)))
+    if len(centres) > 1:
+        for period, row, column in product(PERIODS, rows.nodes, columns.nodes):
+            if _exists(period, row, column):
+                parts = [(centre, period, row, column) for centre in centres]
+                lines.append((parts, (NETWORK, period, row, column)))
+    return lines

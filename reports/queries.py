@@ -1,0 +1,213 @@
+"""The figures behind a year's publications, counted in the database.
+
+Every query groups by centre, month and fixed bins (GROUP BY); no row about a person ever
+reaches Python, only counts. The window is the year up to the start of the current month
+(``periods.cutoff``), in the centre's local time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from django.db.models import Aggregate, Count, DurationField, F, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from clients.models import Case, Client
+from referrals.models import Referral
+from sessions.models import Goal, Session
+
+from . import bins
+from .disclosure import TOTAL
+from .periods import Period, cutoff
+from .publication import YEAR, Axis, Publication, build
+
+CLOSING_BREAKDOWNS = [
+    bins.REGION,
+    bins.RESIDENCE,
+    bins.AGE,
+    bins.GENDER,
+    bins.SESSIONS,
+    bins.DURATION,
+]
+OPENING_BREAKDOWNS = [bins.REGION, bins.RESIDENCE, bins.AGE, bins.GENDER]
+
+
+class Median(Aggregate):
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="casework_median",
+            template="%(function)s(%(expressions)s)",
+            **extra_context,
+        )
+
+
+def window(year: int, today: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime(year, 1, 1))
+    end = min(timezone.make_aware(datetime(year + 1, 1, 1)), cutoff(today))
+    return start, max(start, end)
+
+
+def _count(queryset: QuerySet, centre: str, month, row=None, column=None) -> dict:
+    """``{(centre, month, row, column): n}``, grouped in the database. ``row`` and ``column``
+    are ``(partition, expression)``; without one, the axis is its total."""
+    annotations = {"_month": month}
+    group = [centre, "_month"]
+    for name, axis in (("_row", row), ("_column", column)):
+        if axis is not None:
+            annotations[name] = axis[1]
+            group.append(name)
+    found = queryset.annotate(**annotations).order_by().values(*group).annotate(_n=Count("pk"))
+    return {
+        (
+            r[centre],
+            r["_month"],
+            (row[0], r["_row"]) if row else TOTAL,
+            (column[0], r["_column"]) if column else TOTAL,
+        ): r["_n"]
+        for r in found
+    }
+
+
+def _closed(centres, year, today) -> QuerySet:
+    start, end = window(year, today)
+    return Case.objects.filter(centre_id__in=centres, closed_at__gte=start, closed_at__lt=end)
+
+
+def _opened(centres, year, today) -> QuerySet:
+    start, end = window(year, today)
+    return Case.objects.filter(centre_id__in=centres, opened_at__gte=start, opened_at__lt=end)
+
+
+def _breakdown_counts(queryset, date_field, row, breakdowns, k) -> tuple[dict, list]:
+    """Counts against every breakdown, with the regions coarsened for the whole year."""
+    counts: dict = {}
+    partitions = []
+    for breakdown in breakdowns:
+        found = _count(
+            queryset.annotate(**breakdown.annotations("")),
+            "centre_id",
+            ExtractMonth(date_field),
+            row,
+            (breakdown.code, breakdown.expression("")),
+        )
+        codes = [code for code, _label in breakdown.bins]
+        if breakdown is bins.REGION:
+            found, codes = coarsen_regions(found, k)
+        counts.update(found)
+        partitions.append((breakdown.code, tuple(codes)))
+    return counts, partitions
+
+
+def coarsen_regions(counts: dict, k: int) -> tuple[dict, list[str]]:
+    """Regions with fewer than k people in the year (all centres together, zeros included) are
+    merged into the rest of their continent, so no published row is a region of one person and
+    the merged ones are not told apart from the empty ones."""
+    totals: dict[str, int] = defaultdict(int)
+    for (_centre, _month, _row, (_partition, region)), n in counts.items():
+        totals[region] += n
+    merged = {region for region in bins.REGION_CONTINENT if totals[region] < k}
+    codes = []
+    for continent in bins.CONTINENT_REST:
+        regions = [r for r, c in bins.REGION_CONTINENT.items() if c == continent]
+        codes += [r for r in regions if r not in merged]
+        if any(r in merged for r in regions):
+            codes.append(f"rest_{continent}")
+    codes.append(bins.NOT_RECORDED)
+    coarse: dict = defaultdict(int)
+    for (centre, month, row, (partition, region)), n in counts.items():
+        if region in merged:
+            region = f"rest_{bins.REGION_CONTINENT[region]}"
+        coarse[(centre, month, row, (partition, region))] += n
+    return dict(coarse), codes
+
+
+def publications(centres: list[int], year: int, today: date, k: int) -> dict[str, Publication]:
+    """Every publication of a year for a set of centres protected together."""
+    closed = _closed(centres, year, today).exclude(outcome="")
+    counts, partitions = _breakdown_counts(
+        closed, "closed_at", ("outcome", F("outcome")), CLOSING_BREAKDOWNS, k
+    )
+    outcome_axis = Axis((("outcome", tuple(code for code, _l in bins.OUTCOMES)),))
+    result = {"closings": build(centres, outcome_axis, Axis(tuple(partitions)), counts, k)}
+
+    opened = _opened(centres, year, today)
+    counts, partitions = _breakdown_counts(opened, "opened_at", None, OPENING_BREAKDOWNS, k)
+    result["openings"] = build(centres, Axis(), Axis(tuple(partitions)), counts, k)
+
+    start, end = window(year, today)
+    new_clients = Client.objects.filter(centre_id__in=centres, created_at__gte=start)
+    counts = _count(new_clients.filter(created_at__lt=end), "centre_id", ExtractMonth("created_at"))
+    result["clients"] = build(centres, Axis(), Axis(), counts, k)
+
+    held = Session.objects.filter(
+        case__centre_id__in=centres,
+        held_on__gte=start.date(),
+        held_on__lt=timezone.localtime(end).date(),
+    )
+    counts = _count(held, "case__centre_id", ExtractMonth("held_on"))
+    result["sessions"] = build(centres, Axis(), Axis(), counts, k)
+
+    goals = Goal.objects.filter(
+        case__centre_id__in=centres, created_at__gte=start, created_at__lt=end
+    )
+    counts = _count(
+        goals,
+        "case__centre_id",
+        ExtractMonth("created_at"),
+        ("category", F("category")),
+        ("status", F("status")),
+    )
+    result["goals"] = build(
+        centres,
+        Axis((("category", tuple(c for c, _l in bins.GOAL_CATEGORIES)),)),
+        Axis((("status", tuple(c for c, _l in bins.GOAL_STATUSES)),)),
+        counts,
+        k,
+    )
+
+    referrals = Referral.objects.filter(
+        bins.not_draft(), case__centre_id__in=centres, sent_at__gte=start, sent_at__lt=end
+    )
+    counts = _count(
+        referrals,
+        "case__centre_id",
+        ExtractMonth("sent_at"),
+        ("type", F("type")),
+        ("status", bins.referral_group()),
+    )
+    result["referrals"] = build(
+        centres,
+        Axis((("type", tuple(c for c, _l in bins.REFERRAL_TYPES)),)),
+        Axis((("status", tuple(c for c, *_rest in bins.REFERRAL_GROUPS)),)),
+        counts,
+        k,
+    )
+    return result
+
+
+def medians(centres: list[int], period: Period, today: date) -> dict:
+    """The median time from intake to outcome, in days, and the number of cases it is taken
+    from: per centre and for all ``centres`` together, for the cases closed in ``period``."""
+    closed = _closed(centres, period.year, today).exclude(outcome="")
+    if period.node != YEAR:
+        closed = closed.annotate(_month=ExtractMonth("closed_at")).filter(_month__in=period.months)
+    duration = Median(F("closed_at") - F("opened_at"), output_field=DurationField())
+    result = {}
+    for row in closed.order_by().values("centre_id").annotate(n=Count("pk"), median=duration):
+        result[row["centre_id"]] = (row["n"], _days(row["median"]))
+    together = closed.order_by().aggregate(n=Count("pk"), median=duration)
+    result[None] = (together["n"], _days(together["median"]))
+    return result
+
+
+def _days(duration) -> float | None:
+    return None if duration is None else duration.total_seconds() / 86400

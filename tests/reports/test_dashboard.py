@@ -1,0 +1,258 @@
+"""The coordinators' dashboard: what it shows, what it refuses, and what it never prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.publication import YEAR as WHOLE_YEAR
+from reports.queries import publications
+from reports.report import Figure
+from sessions import services as counselling
+from tests.factories import make_case
+
+from .conftest import YEAR, at
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("reports_dashboard")
+
+
+def figures(response) -> dict[str, str]:
+    return {str(label): str(figure) for label, figure in response.context["key_figures"]}
+
+
+def export(browser, table, **params):
+    response = browser.get(reverse("reports_export", kwargs={"table": table}), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_a_coordinator_reads_the_centres_outcomes(web, coordinator, closed_cases):
+    closed_cases(6, month=2, outcome="legal_stay", gender="female", country_of_origin="MA")
+    closed_cases(7, month=5, outcome="voluntary_return", gender="male", country_of_origin="GN")
+    response = web(coordinator).get(DASHBOARD, {"year": YEAR, "by": "gender"})
+    assert response.status_code == 200
+    assert figures(response)["Cases closed"] == "13"
+    outcomes = response.context["tables"]["outcomes"]
+    rows = {row.label: [str(f) for f in row.figures] for row in outcomes.rows}
+    assert outcomes.columns[:2] == ["Female", "Male"]
+    assert rows["Legal stay obtained"][:2] == ["6", "0"]
+    assert rows["Voluntary return completed"][:2] == ["0", "7"]
+    assert rows["Total"][-1] == "13"
+
+
+def test_a_small_count_is_never_printed(web, coordinator, closed_cases):
+    closed_cases(3, month=2)
+    response = web(coordinator).get(DASHBOARD, {"year": YEAR})
+    assert figures(response)["Cases closed"] == "x"
+    published = [
+        figure.value
+        for table in response.context["tables"].values()
+        for row in table.rows
+        for figure in row.figures
+        if isinstance(figure, Figure) and not figure.hidden
+    ]
+    assert published and all(value == 0 or value >= 5 for value in published)
+
+
+def test_a_lone_quarter_cannot_be_found_from_the_year_and_the_other_quarters(
+    web, coordinator, closed_cases
+):
+    closed_cases(11, month=2)
+    closed_cases(1, month=5)
+    browser = web(coordinator)
+    shown = {
+        part: figures(browser.get(DASHBOARD, {"year": YEAR, "part": part}))["Cases closed"]
+        for part in ("year", "q1", "q2", "q3", "q4")
+    }
+    assert shown["q2"] == "x"
+    assert list(shown.values()).count("x") >= 2, shown
+
+
+def test_a_network_coordinator_reads_each_centre_and_the_network(
+    web, network_coordinator, closed_cases, second_holder, centre, second_centre
+):
+    closed_cases(9, month=3)
+    closed_cases(1, month=3, by=second_holder)
+    browser = web(network_coordinator)
+    network = figures(browser.get(DASHBOARD, {"year": YEAR}))["Cases closed"]
+    first = figures(browser.get(DASHBOARD, {"year": YEAR, "centre": centre.code}))
+    second = figures(browser.get(DASHBOARD, {"year": YEAR, "centre": second_centre.code}))
+    assert second["Cases closed"] == "x"
+    assert "x" in (network, first["Cases closed"])  # else 10 − 9 gives the lone case away
+    table = browser.get(DASHBOARD, {"year": YEAR}).context["tables"]["centres"]
+    assert [row.label for row in table.rows] == ["Brussels south", "Foyer", "All centres"]
+
+
+def test_a_centre_coordinator_cannot_choose_another_centre(
+    web, coordinator, second_centre, other_centre
+):
+    browser = web(coordinator)
+    for code in (second_centre.code, other_centre.code, "NOPE"):
+        assert browser.get(DASHBOARD, {"centre": code}).status_code == 404
+        url = reverse("reports_export", kwargs={"table": "figures"})
+        assert browser.get(url, {"centre": code}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"year": "1999"}, "Select a valid choice"),
+        ({"year": "soon"}, "Select a valid choice"),
+        ({"part": "q9"}, "Select a valid choice"),
+        ({"by": "name"}, "Select a valid choice"),
+        ({"foo": "1"}, "Unknown filters were ignored"),
+    ],
+)
+def test_bad_filters_get_a_message_and_the_defaults(web, coordinator, params, message):
+    response = web(coordinator).get(DASHBOARD, params, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["report"].period.year == timezone.localdate().year - (
+        1 if timezone.localdate().month == 1 else 0
+    )
+
+
+def test_a_period_that_has_not_ended_is_refused(web, coordinator):
+    today = timezone.localdate()
+    response = web(coordinator).get(DASHBOARD, {"year": today.year, "part": f"m{today.month:02d}"})
+    assert "has not ended yet" in response.content.decode()
+
+
+def test_the_current_month_is_not_counted(coordinator, holder, centre):
+    today = timezone.localdate()
+    for _ in range(6):
+        case = make_case(holder)
+        case.__class__.objects.filter(pk=case.pk).update(
+            status="closed", outcome="other", closed_at=timezone.now()
+        )
+    closings = publications([centre.pk], today.year, today, 5)["closings"]
+    assert closings.cell(centre.pk, WHOLE_YEAR).value == 0
+
+
+def test_a_month_has_no_breakdowns(web, coordinator, closed_cases):
+    closed_cases(6, month=2)
+    browser = web(coordinator)
+    response = browser.get(DASHBOARD, {"year": YEAR, "part": "m02"})
+    assert figures(response)["Cases closed"] == "6"
+    assert "outcomes" not in response.context["tables"]
+    url = reverse("reports_export", kwargs={"table": "outcomes"})
+    assert browser.get(url, {"year": YEAR, "part": "m02"}).status_code == 404
+
+
+def test_unknown_tables_are_not_found(web, coordinator):
+    url = reverse("reports_export", kwargs={"table": "clients"})
+    assert web(coordinator).get(url).status_code == 404
+
+
+def test_the_export_is_the_table_on_the_screen(web, coordinator, closed_cases):
+    closed_cases(6, month=2, outcome="legal_stay")
+    closed_cases(2, month=2, outcome="other")
+    browser = web(coordinator)
+    screen = browser.get(DASHBOARD, {"year": YEAR}).context["tables"]["outcomes"]
+    rows = export(browser, "outcomes", year=YEAR)
+    assert rows[1] == [screen.row_header, *screen.columns]
+    body = rows[2 : 2 + len(screen.rows)]
+    assert body == [[row.label, *(str(f) for f in row.figures)] for row in screen.rows]
+    assert "x" in rows[-1][0] and "5" in rows[-1][0]  # the legend
+
+
+def test_the_threshold_can_be_raised(web, coordinator, closed_cases, settings):
+    closed_cases(6, month=2)
+    settings.CASEWORK_REPORT_THRESHOLD = 10
+    assert figures(web(coordinator).get(DASHBOARD, {"year": YEAR}))["Cases closed"] == "x"
+
+
+def test_the_threshold_cannot_be_lowered():
+    result = subprocess.run(
+        [sys.executable, "-c", "import casework.settings"],
+        env={"CASEWORK_REPORT_THRESHOLD": "3", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "never lowered" in result.stderr
+
+
+def test_the_median_needs_k_cases(web, coordinator, closed_cases):
+    closed_cases(4, month=3, opened=at(1, 1))
+    browser = web(coordinator)
+    assert browser.get(DASHBOARD, {"year": YEAR}).context["median"][0] is None
+    closed_cases(1, month=3, opened=at(1, 1))
+    median = browser.get(DASHBOARD, {"year": YEAR}).context["median"][0]
+    assert median == str((at(3, 15) - at(1, 1)).days)
+
+
+def test_rare_regions_are_merged_into_their_continent(web, coordinator, closed_cases):
+    closed_cases(6, month=2, country_of_origin="MA")
+    closed_cases(2, month=2, country_of_origin="CM")
+    closed_cases(1, month=2, country_of_origin="ER")
+    response = web(coordinator).get(DASHBOARD, {"year": YEAR, "by": "region"})
+    columns = response.context["tables"]["outcomes"].columns
+    assert "North Africa" in columns
+    assert "Central Africa" not in columns and "East and Southern Africa" not in columns
+    assert "Africa, other regions" in columns
+
+
+def test_rates_hide_with_their_counts(web, coordinator, closed_cases):
+    closed_cases(6, month=2)
+    table = web(coordinator).get(DASHBOARD, {"year": YEAR}).context["tables"]["referrals"]
+    assert all(row.figures[-1] == "–" for row in table.rows)  # no referral: no rate
+
+
+FREE_TEXT = ["Zorbalinde", "Quixotrane", "+32 470 99 88 77", "secretnote", "hiddenstory"]
+
+
+def test_no_name_note_or_free_text_reaches_a_coordinator(web, coordinator, holder, closed_cases):
+    closed_cases(
+        6,
+        month=2,
+        first_name="Zorbalinde",
+        last_name="Quixotrane",
+        phone="+32 470 99 88 77",
+    )
+    counselling.session_record(
+        actor=holder,
+        case=make_case(holder, first_name="Zorbalinde"),
+        data={
+            "held_on": at(2).date(),
+            "duration_minutes": 30,
+            "notes": "secretnote",
+            "why_came": "hiddenstory",
+        },
+    )
+    browser = web(coordinator)
+    pages = []
+    for params in ({"year": YEAR}, {"year": YEAR, "part": "q1", "by": "gender"}):
+        response = browser.get(DASHBOARD, params)
+        pages.append(response.content.decode())
+        for slug in response.context["tables"]:
+            url = reverse("reports_export", kwargs={"table": slug})
+            pages.append(browser.get(url, params).content.decode("utf-8-sig"))
+    for page in pages:
+        for text in FREE_TEXT:
+            assert text not in page
+
+
+def test_the_dashboard_makes_the_same_queries_for_more_data(web, coordinator, closed_cases):
+    browser = web(coordinator)
+    closed_cases(2, month=2)
+    browser.get(DASHBOARD, {"year": YEAR})  # the session and the user's roles, once
+    with CaptureQueriesContext(connection) as few:
+        browser.get(DASHBOARD, {"year": YEAR})
+    closed_cases(9, month=4, country_of_origin="SN", gender="male")
+    closed_cases(7, month=8, outcome="other", country_of_origin="BR")
+    with CaptureQueriesContext(connection) as more:
+        browser.get(DASHBOARD, {"year": YEAR})
+    assert len(more) == len(few)
+    assert len(few) < 30

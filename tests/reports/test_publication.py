@@ -1,0 +1,115 @@
+"""A year's publication: months, quarters, the year, centres and every breakdown protected
+together, so that no screen or export can be set against another to find a person."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.disclosure import TOTAL
+from reports.publication import MONTHS, NETWORK, QUARTERS, YEAR, Axis, _lines, build
+
+from .attacker import worked_out
+
+K = 5
+ROWS = Axis((("outcome", ("a", "b")),))
+COLUMNS = Axis((("region", ("north", "south")), ("gender", ("f", "m", "none"))))
+
+
+def counts_of(people, centres):
+    """The finest counts, as the database would give them, for a list of people."""
+    counts = Counter()
+    for centre, month, outcome, region, gender in people:
+        centre = centres[centre]
+        counts[(centre, month, ("outcome", outcome), ("region", region))] += 1
+        counts[(centre, month, ("outcome", outcome), ("gender", gender))] += 1
+    return counts
+
+
+people_of = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        st.integers(1, 12),
+        st.sampled_from("ab"),
+        st.sampled_from(["north", "south"]),
+        st.sampled_from(["f", "m", "none"]),
+    ),
+    max_size=40,
+)
+
+
+@given(people_of)
+@settings(max_examples=60, deadline=None)
+def test_no_published_figure_counts_between_one_and_k_minus_one(people):
+    publication = build([1, 2], ROWS, COLUMNS, counts_of(people, [1, 2]), K)
+    for key, cell in publication.cells.items():
+        if not cell.hidden:
+            assert cell.value == 0 or cell.value >= K, key
+
+
+@given(people_of)
+@settings(max_examples=40, deadline=None)
+def test_no_hidden_small_count_can_be_worked_out_across_periods_centres_and_breakdowns(people):
+    centres = [1, 2]
+    publication = build(centres, ROWS, COLUMNS, counts_of(people, centres), K)
+    exposed = worked_out(publication.cells, _lines(centres, ROWS, COLUMNS))
+    assert not {key for key in exposed if publication.cells[key].primary}
+
+
+@given(people_of.map(lambda people: [(0, *rest) for _c, *rest in people]))
+@settings(max_examples=40, deadline=None)
+def test_a_centre_alone_is_protected_the_same_way(people):
+    publication = build([7], ROWS, COLUMNS, counts_of(people, [7]), K)
+    exposed = worked_out(publication.cells, _lines([7], ROWS, COLUMNS))
+    assert not {key for key in exposed if publication.cells[key].primary}
+
+
+def test_a_year_and_its_quarters_do_not_give_away_a_lone_quarter():
+    """Differencing: 11 people in the first quarter, one in the second. Publishing the year
+    (12) and the first quarter (11) would give the second away."""
+    people = [(0, 2, "a", "north", "f")] * 11 + [(0, 5, "a", "north", "f")]
+    publication = build([1], ROWS, COLUMNS, counts_of(people, [1]), K)
+    total = {period: publication.cell(1, period) for period in (*QUARTERS, YEAR)}
+    assert total["Q2"].primary
+    assert sum(cell.hidden for cell in total.values()) >= 2
+    assert not worked_out(publication.cells, _lines([1], ROWS, COLUMNS)) & {
+        key for key, cell in publication.cells.items() if cell.primary
+    }
+
+
+def test_a_network_and_one_centre_do_not_give_away_the_other_centre():
+    people = [(0, 3, "a", "north", "f")] * 9 + [(1, 3, "a", "north", "f")]
+    publication = build([1, 2], ROWS, COLUMNS, counts_of(people, [1, 2]), K)
+    assert publication.cell(2, YEAR).primary
+    assert publication.cell(1, YEAR).hidden or publication.cell(None, YEAR).hidden
+
+
+def test_two_breakdowns_of_the_same_people_do_not_give_each_other_away():
+    """By region the lone man is hidden in a bigger bin; by gender his row must not be
+    recoverable from the region table's totals."""
+    people = [(0, 4, "a", "north", "f")] * 8 + [(0, 4, "a", "south", "m")]
+    publication = build([1], ROWS, COLUMNS, counts_of(people, [1]), K)
+    man = publication.cell(1, "Q2", ("outcome", "a"), ("gender", "m"))
+    assert man.primary
+    assert not worked_out(publication.cells, _lines([1], ROWS, COLUMNS)) & {
+        key for key, cell in publication.cells.items() if cell.primary
+    }
+
+
+def test_months_are_published_as_totals_only_and_add_up():
+    people = [(0, month, "a", "north", "f") for month in MONTHS for _ in range(5)]
+    publication = build([1], ROWS, COLUMNS, counts_of(people, [1]), K)
+    assert (1, 1, ("outcome", "a"), TOTAL) not in publication.cells
+    assert publication.cell(1, 1).value == 5
+    assert publication.cell(1, "Q1").value == 15
+    assert publication.cell(1, YEAR).value == 60
+    assert not any(cell.hidden for cell in publication.cells.values() if cell.value >= K)
+
+
+def test_the_network_node_exists_only_with_two_centres_or_more():
+    alone = build([1], ROWS, COLUMNS, {}, K)
+    together = build([1, 2], ROWS, COLUMNS, {}, K)
+    assert not any(key[0] == NETWORK for key in alone.cells)
+    assert together.cell(None, YEAR).value == 0
