@@ -87,6 +87,7 @@ class Client(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        indexes = [models.Index(fields=["centre", "created_at"], name="client_centre_created")]
 
     def __str__(self) -> str:
         return self.reference
@@ -158,6 +159,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "-last_activity_at"], name="case_caseload"),
             models.Index(fields=["centre", "status"], name="case_centre_status"),
+            # The coordinators' figures: a centre's cases opened or closed in a period.
+            models.Index(fields=["centre", "opened_at"], name="case_centre_opened"),
+            models.Index(fields=["centre", "closed_at"], name="case_centre_closed"),
         ]
 
     def __str__(self) -> str:

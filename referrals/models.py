@@ -224,6 +224,7 @@ class Referral(models.Model):
             models.Index(fields=["case", "-created_at"], name="referral_case"),
             models.Index(fields=["partner", "status"], name="referral_partner_status"),
             models.Index(fields=["answer_due"], name="referral_answer_due"),
+            models.Index(fields=["sent_at"], name="referral_sent"),
         ]
 
     def __str__(self) -> str:

@@ -126,12 +126,13 @@ def protect_cells(
     while exposed := _determined(hidden, members, lines_of) & primary:
         pending: list[int] = []
         for key in sorted(exposed, key=repr):
-            candidates = [
-                other for index in lines_of[key] for other in members[index] if other not in hidden
-            ]
+            candidates = _unhidden(lines_of[key], members, hidden)
+            if not candidates:  # its own lines are all hidden: widen to every line in play
+                touched = {index for other in hidden for index in lines_of[other]}
+                candidates = _unhidden(touched, members, hidden)
             if candidates:
                 hide(min(candidates, key=cost), pending)
-        if not pending:  # everything around is hidden already: nothing more to give
+        if not pending:  # every figure is hidden: nothing is published, nothing to find
             break
         pair_up(pending)
     return {
@@ -140,18 +141,22 @@ def protect_cells(
     }
 
 
+def _unhidden(indexes, members: Sequence[tuple], hidden: set[Key]) -> list[Key]:
+    return [key for index in indexes for key in members[index] if key not in hidden]
+
+
 def _determined(
     hidden: set[Key], members: Sequence[tuple], lines_of: Mapping[Key, list[int]]
 ) -> set[Key]:
     """The hidden cells whose value the published ones pin down: a hidden cell is determined
-    when its unit vector lies in the span of the lines restricted to the hidden cells
-    (Gauss-Jordan elimination on sparse rows, exact in the field of integers modulo a prime)."""
-    touched = sorted(
-        {index for key in hidden for index in lines_of[key]},
-        key=lambda index: sum(key in hidden for key in members[index]),
-    )
-    pivots: dict[Key, dict[Key, int]] = {}
-    for index in touched:
+    when its unit vector lies in the span of the lines restricted to the hidden cells.
+
+    The elimination runs in the integers modulo a large prime, where it is exact and fast.
+    What the rationals pin down, the prime field pins down too (unless the prime divided a
+    denominator of the combination, which for ±1 lines of this size does not happen), so the
+    audit errs, if ever, towards hiding more."""
+    equations = []
+    for index in {index for key in hidden for index in lines_of[key]}:
         *parts, total = members[index]
         row: dict[Key, int] = {}
         for key in parts:
@@ -160,6 +165,18 @@ def _determined(
         if total in hidden:
             row[total] = row.get(total, 0) - 1
         row = {key: value % PRIME for key, value in row.items() if value % PRIME}
+        if row:
+            equations.append(row)
+    return _eliminate(sorted(equations, key=len), lines_of)
+
+
+def _eliminate(equations: list[dict[Key, int]], lines_of: Mapping[Key, list[int]]) -> set[Key]:
+    """The unknowns that Gauss-Jordan elimination pins to a single value (a reduced row with
+    one unknown left), in the integers modulo a prime. Sparse rows; the pivot is the unknown in
+    the fewest lines, which keeps the rows short."""
+    pivots: dict[Key, dict[Key, int]] = {}
+    for row in equations:
+        row = dict(row)
         for pivot in [key for key in row if key in pivots]:
             factor = row.get(pivot)
             if factor:

@@ -7,7 +7,8 @@ time, a figure hidden on one screen could be shown on another or worked out from
 one protected whole, all screens together publish no more than the whole, and the whole is
 protected (``reports.disclosure``).
 
-Months appear only as totals (the trend); rows and columns are broken down by quarter and year.
+Months appear only as totals (the trend), or by row where the rows say so; the columns are
+broken down by quarter and year only.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Axis:
     bin is ``(partition, code)``), or none when the axis is its total only."""
 
     partitions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    monthly: bool = False  # the row bins are published month by month too (else months: totals)
 
     def bins(self, partition: str | None = None) -> list[tuple[str, str]]:
         return [
@@ -93,8 +95,9 @@ def build(
     return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
 
 
-def _exists(period, row, column) -> bool:
-    return period not in MONTHS or (row == TOTAL and column == TOTAL)
+def _exists(rows: Axis, period, row, column) -> bool:
+    """Months are published as totals, and by row where the rows are ``monthly``."""
+    return period not in MONTHS or (column == TOTAL and (row == TOTAL or rows.monthly))
 
 
 def _level(key: tuple) -> int:
@@ -126,14 +129,14 @@ def _values(centres, rows: Axis, columns: Axis, counts: Mapping[tuple, int]) -> 
             continue
         by_month = {month: leaf[(centre, month, row, column)] for month in MONTHS}
         for month, value in by_month.items():
-            if _exists(month, row, column):
+            if _exists(rows, month, row, column):
                 values[(centre, month, row, column)] = value
         for quarter, months in QUARTER_MONTHS.items():
             values[(centre, quarter, row, column)] = sum(by_month[m] for m in months)
         values[(centre, YEAR, row, column)] = sum(by_month.values())
     if len(centres) > 1:
         for period, row, column in product(PERIODS, rows.nodes, columns.nodes):
-            if _exists(period, row, column) and (centres[0], period, row, column) in values:
+            if _exists(rows, period, row, column) and (centres[0], period, row, column) in values:
                 values[(NETWORK, period, row, column)] = sum(
                     values[(centre, period, row, column)] for centre in centres
                 )
@@ -141,28 +144,30 @@ def _values(centres, rows: Axis, columns: Axis, counts: Mapping[tuple, int]) -> 
 
 
 def _lines(centres, rows: Axis, columns: Axis) -> list[tuple[list[tuple], tuple]]:
+    """Every way the figures add up, among the cells that exist."""
     centre_nodes = [*centres, NETWORK] if len(centres) > 1 else list(centres)
-    broken_down = (*QUARTERS, YEAR)
-    lines = []
-    for centre, period in product(centre_nodes, broken_down):
+    candidates = []
+    for centre, period in product(centre_nodes, PERIODS):
         for name, _codes in rows.partitions:
             for column in columns.nodes:
                 parts = [(centre, period, row, column) for row in rows.bins(name)]
-                lines.append((parts, (centre, period, TOTAL, column)))
+                candidates.append((parts, (centre, period, TOTAL, column)))
         for name, _codes in columns.partitions:
             for row in rows.nodes:
                 parts = [(centre, period, row, column) for column in columns.bins(name)]
-                lines.append((parts, (centre, period, row, TOTAL)))
-    for centre in centre_nodes:
-        for row, column in product(rows.nodes, columns.nodes):
-            parts = [(centre, quarter, row, column) for quarter in QUARTERS]
-            lines.append((parts, (centre, YEAR, row, column)))
+                candidates.append((parts, (centre, period, row, TOTAL)))
+    for centre, row, column in product(centre_nodes, rows.nodes, columns.nodes):
+        parts = [(centre, quarter, row, column) for quarter in QUARTERS]
+        candidates.append((parts, (centre, YEAR, row, column)))
         for quarter, months in QUARTER_MONTHS.items():
-            parts = [(centre, month, TOTAL, TOTAL) for month in months]
-            lines.append((parts, (centre, quarter, TOTAL, TOTAL)))
+            parts = [(centre, month, row, column) for month in months]
+            candidates.append((parts, (centre, quarter, row, column)))
     if len(centres) > 1:
         for period, row, column in product(PERIODS, rows.nodes, columns.nodes):
-            if _exists(period, row, column):
-                parts = [(centre, period, row, column) for centre in centres]
-                lines.append((parts, (NETWORK, period, row, column)))
-    return lines
+            parts = [(centre, period, row, column) for centre in centres]
+            candidates.append((parts, (NETWORK, period, row, column)))
+    return [
+        (parts, total)
+        for parts, total in candidates
+        if all(_exists(rows, *key[1:]) for key in (*parts, total))
+    ]

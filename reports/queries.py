@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db.models import Aggregate, Count, DurationField, F, QuerySet
+from django.db.models import Aggregate, Count, DurationField, F, QuerySet, Value, When
+from django.db.models import Case as DbCase
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from clients.models import Case, Client
+from clients.models import Case
 from referrals.models import Referral
 from sessions.models import Goal, Session
 
@@ -140,13 +141,15 @@ def publications(centres: list[int], year: int, today: date, k: int) -> dict[str
     result = {"closings": build(centres, outcome_axis, Axis(tuple(partitions)), counts, k)}
 
     opened = _opened(centres, year, today)
-    counts, partitions = _breakdown_counts(opened, "opened_at", None, OPENING_BREAKDOWNS, k)
-    result["openings"] = build(centres, Axis(), Axis(tuple(partitions)), counts, k)
+    # A client's first case or a later one: "new clients" and "cases opened" in one publication.
+    first = DbCase(When(number=1, then=Value("first")), default=Value("later"))
+    counts, partitions = _breakdown_counts(
+        opened, "opened_at", ("case", first), OPENING_BREAKDOWNS, k
+    )
+    case_axis = Axis((("case", ("first", "later")),), monthly=True)
+    result["openings"] = build(centres, case_axis, Axis(tuple(partitions)), counts, k)
 
     start, end = window(year, today)
-    new_clients = Client.objects.filter(centre_id__in=centres, created_at__gte=start)
-    counts = _count(new_clients.filter(created_at__lt=end), "centre_id", ExtractMonth("created_at"))
-    result["clients"] = build(centres, Axis(), Axis(), counts, k)
 
     held = Session.objects.filter(
         case__centre_id__in=centres,

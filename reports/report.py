@@ -23,13 +23,15 @@ from .queries import CLOSING_BREAKDOWNS, OPENING_BREAKDOWNS, medians, publicatio
 HIDDEN = "x"
 CHOSEN = object()
 
+FIRST_CASE = ("case", "first")
 MEASURES = [
-    # publication, label
-    ("clients", _("New clients")),
-    ("openings", _("Cases opened")),
-    ("closings", _("Cases closed")),
-    ("sessions", _("Sessions held")),
-    ("referrals", _("Referrals sent")),
+    # publication, row, label. New clients are the cases opened that are a client's first:
+    # one publication, so that "cases opened" less "new clients" is protected too.
+    ("openings", FIRST_CASE, _("New clients")),
+    ("openings", TOTAL, _("Cases opened")),
+    ("closings", TOTAL, _("Cases closed")),
+    ("sessions", TOTAL, _("Sessions held")),
+    ("referrals", TOTAL, _("Referrals sent")),
 ]
 
 
@@ -116,7 +118,7 @@ class Report:
     # -- key figures ---------------------------------------------------------------------------
 
     def key_figures(self) -> list[tuple[str, Figure]]:
-        return [(label, self.figure(name)) for name, label in MEASURES]
+        return [(label, self.figure(name, row=row)) for name, row, label in MEASURES]
 
     def median(self) -> tuple[str | None, int]:
         """The median days from intake to outcome, shown only when the number of closed cases
@@ -131,6 +133,9 @@ class Report:
         if closed.hidden or days is None or n < self.k or closed.value != n:
             return None, n
         return number_format(round(days)), n
+
+    def _measures(self, **where) -> list[Figure]:
+        return [self.figure(name, row=row, **where) for name, row, _label in MEASURES]
 
     def figures_table(self) -> Table:
         table = Table(
@@ -150,14 +155,12 @@ class Report:
             "trend",
             _("Month by month in %(year)s") % {"year": self.period.year},
             _("Month"),
-            [str(label) for _name, label in MEASURES],
+            [str(label) for _name, _row, label in MEASURES],
         )
         for month in self.months:
             label = date_format(date(self.period.year, month, 1), "F")
-            table.rows.append(Row(label, [self.figure(n, month) for n, _l in MEASURES]))
-        table.rows.append(
-            Row(str(self.period.year), [self.figure(n, YEAR) for n, _l in MEASURES], total=True)
-        )
+            table.rows.append(Row(label, self._measures(period=month)))
+        table.rows.append(Row(str(self.period.year), self._measures(period=YEAR), total=True))
         return table
 
     def centres(self) -> Table | None:
@@ -167,15 +170,11 @@ class Report:
             "centres",
             _("Centre by centre"),
             _("Centre"),
-            [str(label) for _name, label in MEASURES],
+            [str(label) for _name, _row, label in MEASURES],
         )
         for centre in self.scope.centres:
-            table.rows.append(
-                Row(centre.name, [self.figure(n, centre=centre.pk) for n, _l in MEASURES])
-            )
-        table.rows.append(
-            Row(_("All centres"), [self.figure(n, centre=None) for n, _l in MEASURES], total=True)
-        )
+            table.rows.append(Row(centre.name, self._measures(centre=centre.pk)))
+        table.rows.append(Row(str(_("All centres")), self._measures(centre=None), total=True))
         return table
 
     def _cross(self, slug, title, name, rows, row_header, columns, rates=()) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .charts import grouped_bars, share_bars
@@ -60,7 +62,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "median": report.median(),
         "k": report.k,
         "trend_chart": grouped_bars(
-            [(row.label[:3], row.figures[1:3]) for row in trend.rows if not row.total],
+            [
+                (date_format(date(report.period.year, month, 1), "M"), row.figures[1:3])
+                for month, row in zip(report.months, trend.rows, strict=False)
+            ],
             [trend.columns[1], trend.columns[2]],
         ),
         "openings": [t for slug, t in tables.items() if slug.startswith("openings-")],

@@ -87,6 +87,7 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["case", "held_on"], name="session_case_date"),
             models.Index(fields=["next_follow_up"], name="session_follow_up"),
+            models.Index(fields=["held_on"], name="session_held_on"),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +142,7 @@ class Goal(models.Model):
         indexes = [
             models.Index(fields=["case", "status"], name="goal_case_status"),
             models.Index(fields=["target_date"], name="goal_target"),
+            models.Index(fields=["created_at"], name="goal_created"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clients import services
+from clients.models import Case
 from reports.publication import YEAR as WHOLE_YEAR
 from reports.queries import publications
 from reports.report import Figure
@@ -77,6 +79,18 @@ def test_a_lone_quarter_cannot_be_found_from_the_year_and_the_other_quarters(
     }
     assert shown["q2"] == "x"
     assert list(shown.values()).count("x") >= 2, shown
+
+
+def test_new_clients_and_cases_opened_do_not_give_away_a_returning_client(
+    web, coordinator, holder, closed_cases
+):
+    """Cases opened less new clients counts the clients who came back: one here."""
+    closed_cases(6, month=2, opened=at(2, 3))
+    returning = closed_cases(1, month=2, opened=at(2, 3))[0]
+    again = services.case_open(actor=holder, client=returning.client)
+    Case.objects.filter(pk=again.pk).update(opened_at=at(2, 20))
+    shown = figures(web(coordinator).get(DASHBOARD, {"year": YEAR, "part": "m02"}))
+    assert "x" in (shown["New clients"], shown["Cases opened"]), shown
 
 
 def test_a_network_coordinator_reads_each_centre_and_the_network(

@@ -3,6 +3,9 @@ together, so that no screen or export can be set against another to find a perso
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 
 from hypothesis import given, settings
@@ -18,13 +21,13 @@ ROWS = Axis((("outcome", ("a", "b")),))
 COLUMNS = Axis((("region", ("north", "south")), ("gender", ("f", "m", "none"))))
 
 
-def counts_of(people, centres):
+def counts_of(people, centres, rows="outcome"):
     """The finest counts, as the database would give them, for a list of people."""
     counts = Counter()
-    for centre, month, outcome, region, gender in people:
+    for centre, month, row, region, gender in people:
         centre = centres[centre]
-        counts[(centre, month, ("outcome", outcome), ("region", region))] += 1
-        counts[(centre, month, ("outcome", outcome), ("gender", gender))] += 1
+        counts[(centre, month, (rows, row), ("region", region))] += 1
+        counts[(centre, month, (rows, row), ("gender", gender))] += 1
     return counts
 
 
@@ -113,3 +116,50 @@ def test_the_network_node_exists_only_with_two_centres_or_more():
     together = build([1, 2], ROWS, COLUMNS, {}, K)
     assert not any(key[0] == NETWORK for key in alone.cells)
     assert together.cell(None, YEAR).value == 0
+
+
+DIGEST = """
+import hashlib, random
+from reports.publication import Axis, build
+from django.conf import settings
+settings.configure(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
+rng = random.Random(5)
+rows = Axis((("outcome", ("a", "b", "c")),))
+columns = Axis((("region", ("n", "s", "e")), ("gender", ("f", "m"))))
+counts = {}
+for _ in range(120):
+    key = (rng.choice([1, 2]), rng.randint(1, 12), ("outcome", rng.choice("abc")))
+    for partition, codes in columns.partitions:
+        column = (partition, rng.choice(codes))
+        counts[(*key, column)] = counts.get((*key, column), 0) + 1
+cells = build([1, 2], rows, columns, counts, 5).cells
+hidden = sorted(repr(key) for key, cell in cells.items() if cell.hidden)
+print(hashlib.sha256(repr(hidden).encode()).hexdigest(), len(hidden))
+"""
+
+
+def test_the_same_figures_are_always_hidden_the_same_way():
+    """Two renderings that hid different cells would, set side by side, show both: the
+    protection must not depend on the process (string hashing is salted per process)."""
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", DIGEST],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, outputs
+    assert int(outputs.pop().split()[1]) > 0  # something was hidden: the check means something
+
+
+@given(people_of)
+@settings(max_examples=30, deadline=None)
+def test_rows_published_month_by_month_are_protected_too(people):
+    rows = Axis((("case", ("a", "b")),), monthly=True)
+    publication = build([1, 2], rows, COLUMNS, counts_of(people, [1, 2], rows="case"), K)
+    assert publication.cell(1, 3, ("case", "a")) is not None  # months exist by row here
+    exposed = worked_out(publication.cells, _lines([1, 2], rows, COLUMNS))
+    assert not {key for key in exposed if publication.cells[key].primary}
