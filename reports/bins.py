@@ -257,10 +257,10 @@ GOAL_STATUSES = list(GoalStatus.choices)
 REFERRAL_TYPES = list(ReferralType.choices)
 
 
-def referral_group() -> Case:
+def referral_group(field: str = "status") -> Case:
     return Case(
         *[
-            When(status__in=statuses, then=Value(code))
+            When(**{f"{field}__in": statuses}, then=Value(code))
             for code, _label, statuses in REFERRAL_GROUPS
         ],
         output_field=CharField(),

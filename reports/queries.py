@@ -10,9 +10,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db.models import Aggregate, Count, DurationField, F, QuerySet, Value, When
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DurationField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import Case as DbCase
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from clients.models import Case
@@ -161,13 +172,13 @@ def publications(centres: list[int], year: int, today: date, k: int) -> dict[str
 
     goals = Goal.objects.filter(
         case__centre_id__in=centres, created_at__gte=start, created_at__lt=end
-    )
+    ).annotate(status_then=status_at(Goal, cutoff(today)))
     counts = _count(
         goals,
         "case__centre_id",
         ExtractMonth("created_at"),
         ("category", F("category")),
-        ("status", F("status")),
+        ("status", F("status_then")),
     )
     result["goals"] = build(
         centres,
@@ -179,13 +190,13 @@ def publications(centres: list[int], year: int, today: date, k: int) -> dict[str
 
     referrals = Referral.objects.filter(
         bins.not_draft(), case__centre_id__in=centres, sent_at__gte=start, sent_at__lt=end
-    )
+    ).annotate(status_then=status_at(Referral, cutoff(today)))
     counts = _count(
         referrals,
         "case__centre_id",
         ExtractMonth("sent_at"),
         ("type", F("type")),
-        ("status", bins.referral_group()),
+        ("status", bins.referral_group("status_then")),
     )
     result["referrals"] = build(
         centres,
@@ -195,6 +206,15 @@ def publications(centres: list[int], year: int, today: date, k: int) -> dict[str
         k,
     )
     return result
+
+
+def status_at(model, moment: datetime) -> Coalesce:
+    """A row's status as it stood at ``moment``, from its history: a goal achieved or a
+    referral answered today shows when this month is over, with the month's other changes,
+    not from one day to the next. Rows without history from before fall back to their status."""
+    history = model.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
+    then = history.order_by("-history_date", "-history_id").values("status")[:1]
+    return Coalesce(Subquery(then, output_field=CharField()), F("status"))
 
 
 def medians(centres: list[int], period: Period, today: date) -> dict:

@@ -6,6 +6,7 @@ import csv
 import io
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -19,6 +20,7 @@ from reports.publication import YEAR as WHOLE_YEAR
 from reports.queries import publications
 from reports.report import Figure
 from sessions import services as counselling
+from sessions.models import Goal
 from tests.factories import make_case
 
 from .conftest import YEAR, at
@@ -270,3 +272,34 @@ def test_the_dashboard_makes_the_same_queries_for_more_data(web, coordinator, cl
         browser.get(DASHBOARD, {"year": YEAR})
     assert len(more) == len(few)
     assert len(few) < 30
+
+
+def test_a_goal_achieved_this_month_shows_once_the_month_is_over(holder, centre):
+    """Goals count by the status they had when the last ended month was over: a change made
+    today shows with the rest of this month's, never from one day to the next."""
+    case = make_case(holder)
+    goals = [
+        counselling.goal_set(
+            actor=holder, case=case, data={"category": "training", "description": "d"}
+        )
+        for _ in range(6)
+    ]
+    Goal.objects.filter(case=case).update(created_at=at(2))
+    Goal.history.model.objects.filter(id__in=[g.pk for g in goals]).update(history_date=at(2))
+    counselling.goal_change_status(
+        actor=holder,
+        goal=goals[0],
+        expected_version=goals[0].version,
+        status="achieved",
+        reason="done",
+    )
+    today = timezone.localdate()
+    training = ("category", "training")
+
+    def count(status, on):
+        goals = publications([centre.pk], YEAR, on, 5)["goals"]
+        return goals.cell(centre.pk, WHOLE_YEAR, training, ("status", status)).value
+
+    assert (count("open", today), count("achieved", today)) == (6, 0)
+    next_month = (today.replace(day=28) + timedelta(days=5)).replace(day=1)
+    assert (count("open", next_month), count("achieved", next_month)) == (5, 1)
