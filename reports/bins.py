@@ -22,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import CaseOutcome, Gender, ResidenceSituation
@@ -134,23 +135,27 @@ def country_region(code: str) -> str:
     return NOT_RECORDED
 
 
-def _bands(bands, *, null=NOT_RECORDED) -> Case:
-    """The band of the ``band_value`` annotation: the last band whose lower bound it reaches."""
-    whens = [When(**{"band_value__isnull": True}, then=Value(null))] if null else []
+def _bands(value, bands) -> Case:
+    """The band of a number: the last band whose lower bound it reaches."""
+    whens = [When(IsNull(value, True), then=Value(NOT_RECORDED))]
     for code, _label, lowest in reversed(bands):
-        whens.append(When(band_value__gte=lowest, then=Value(code)))
+        whens.append(When(GreaterThanOrEqual(value, lowest), then=Value(code)))
     return Case(*whens, default=Value(bands[0][0]), output_field=CharField())
 
 
 class Breakdown:
-    """One way of cutting a population: its fixed bins and the SQL expression choosing one."""
+    """One way of cutting the cases: its fixed bins and the SQL expression choosing one.
 
-    def __init__(self, code, label, bins, expression, *, annotations=None):
+    ``band``, when given, turns what the database grouped by (a small number, such as the
+    sessions a case had) into the bin, after the GROUP BY: an expression used in several
+    branches of an SQL CASE would be computed once per branch."""
+
+    def __init__(self, code, label, bins, expression, band=None):
         self.code = code
         self.label = label
         self.bins = bins  # [(code, label)], in display order
-        self.expression = expression  # a function of the path to the case: "" or "case__"
-        self.annotations = annotations or (lambda prefix: {})
+        self.expression = expression  # a function giving the expression, on the Case model
+        self.band = band or (lambda value: value)
 
     def labels(self) -> dict[str, str]:
         return dict(self.bins)
@@ -168,11 +173,10 @@ def _blank_is_not_recorded(field: str) -> Case:
     )
 
 
-def _region(prefix: str) -> Case:
-    field = f"{prefix}client__country_of_origin"
+def _region() -> Case:
     return Case(
         *[
-            When(**{f"{field}__in": codes.split()}, then=Value(region))
+            When(client__country_of_origin__in=codes.split(), then=Value(region))
             for region, (_label, codes) in REGIONS.items()
         ],
         default=Value(NOT_RECORDED),
@@ -180,17 +184,14 @@ def _region(prefix: str) -> Case:
     )
 
 
-def _age(prefix: str) -> Case:
-    return _bands(AGE_BANDS)
+def _age() -> Case:
+    """Age at intake by year of birth: the opening year less the birth year."""
+    years = ExtractYear("opened_at") - ExtractYear("client__birth_date")
+    return _bands(years, AGE_BANDS)
 
 
-def _age_annotations(prefix: str) -> dict:
-    return {
-        "band_value": ExtractYear(f"{prefix}opened_at") - ExtractYear(f"{prefix}client__birth_date")
-    }
-
-
-def _sessions_annotations(prefix: str) -> dict:
+def _sessions() -> Coalesce:
+    """How many sessions the case had (put in its band by ``band_of``, after the GROUP BY)."""
     held = (
         Session.objects.filter(case=OuterRef("pk"))
         .order_by()
@@ -198,10 +199,14 @@ def _sessions_annotations(prefix: str) -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return {"band_value": Coalesce(Subquery(held, output_field=IntegerField()), 0)}
+    return Coalesce(Subquery(held, output_field=IntegerField()), 0)
 
 
-def _duration(prefix: str) -> Case:
+def band_of(value: int, bands) -> str:
+    return next(code for code, _label, lowest in reversed(bands) if value >= lowest)
+
+
+def _duration() -> Case:
     whens = [
         When(closed_at__gte=F("opened_at") + timedelta(days=lowest), then=Value(code))
         for code, _label, lowest in reversed(DURATION_BANDS)
@@ -222,27 +227,26 @@ RESIDENCE = Breakdown(
     "residence",
     _("Residence situation"),
     _choice_bins(ResidenceSituation),
-    lambda prefix: _blank_is_not_recorded(f"{prefix}client__residence_situation"),
+    lambda: _blank_is_not_recorded("client__residence_situation"),
 )
 AGE = Breakdown(
     "age",
     _("Age at intake"),
     [*((code, label) for code, label, _low in AGE_BANDS), (NOT_RECORDED, NOT_RECORDED_LABEL)],
     _age,
-    annotations=_age_annotations,
 )
 GENDER = Breakdown(
     "gender",
     _("Gender"),
     _choice_bins(Gender),
-    lambda prefix: _blank_is_not_recorded(f"{prefix}client__gender"),
+    lambda: _blank_is_not_recorded("client__gender"),
 )
 SESSIONS = Breakdown(
     "sessions",
     _("Sessions held"),
     [(code, label) for code, label, _low in SESSION_BANDS],
-    lambda prefix: _bands(SESSION_BANDS, null=None),
-    annotations=_sessions_annotations,
+    _sessions,
+    band=lambda n: band_of(n, SESSION_BANDS),
 )
 DURATION = Breakdown(
     "duration",
@@ -257,14 +261,9 @@ GOAL_STATUSES = list(GoalStatus.choices)
 REFERRAL_TYPES = list(ReferralType.choices)
 
 
-def referral_group(field: str = "status") -> Case:
-    return Case(
-        *[
-            When(**{f"{field}__in": statuses}, then=Value(code))
-            for code, _label, statuses in REFERRAL_GROUPS
-        ],
-        output_field=CharField(),
-    )
+REFERRAL_GROUP_OF = {
+    status: code for code, _label, statuses in REFERRAL_GROUPS for status in statuses
+}
 
 
 def not_draft() -> Q:

@@ -8,8 +8,10 @@ reaches Python, only counts. The window is the year up to the start of the curre
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime
 
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     CharField,
@@ -99,24 +101,79 @@ def _opened(centres, year, today) -> QuerySet:
     return Case.objects.filter(centre_id__in=centres, opened_at__gte=start, opened_at__lt=end)
 
 
-def _breakdown_counts(queryset, date_field, row, breakdowns, k) -> tuple[dict, list]:
-    """Counts against every breakdown, with the regions coarsened for the whole year."""
+def _breakdown_counts(
+    queryset, date_field, row, breakdowns, k, *, grouping_sets: bool | None = None
+) -> tuple[dict, list]:
+    """Counts against every breakdown, with the regions coarsened for the whole year.
+
+    On PostgreSQL one scan of the cases gives every breakdown (GROUP BY GROUPING SETS); SQLite
+    has no grouping sets, and gets one GROUP BY per breakdown."""
+    if grouping_sets is None:
+        grouping_sets = connection.vendor == "postgresql"
+    if grouping_sets:
+        found = _grouping_sets(queryset, date_field, row, breakdowns)
+    else:
+        found = {}
+        for breakdown in breakdowns:
+            found[breakdown.code] = _count(
+                queryset,
+                "centre_id",
+                ExtractMonth(date_field),
+                row,
+                (breakdown.code, breakdown.expression()),
+            )
     counts: dict = {}
     partitions = []
     for breakdown in breakdowns:
-        found = _count(
-            queryset.annotate(**breakdown.annotations("")),
-            "centre_id",
-            ExtractMonth(date_field),
-            row,
-            (breakdown.code, breakdown.expression("")),
-        )
         codes = [code for code, _label in breakdown.bins]
+        by_bin = _rebinned(found[breakdown.code], breakdown.band)
         if breakdown is bins.REGION:
-            found, codes = coarsen_regions(found, k)
-        counts.update(found)
+            by_bin, codes = coarsen_regions(by_bin, k)
+        counts.update(by_bin)
         partitions.append((breakdown.code, tuple(codes)))
     return counts, partitions
+
+
+def _rebinned(counts: dict, band) -> dict:
+    """Counts grouped by a raw column value, added up into its bins."""
+    rebinned: dict = defaultdict(int)
+    for (centre, month, row, column), n in counts.items():
+        if column != TOTAL:
+            column = (column[0], band(column[1]))
+        rebinned[(centre, month, row, column)] += n
+    return dict(rebinned)
+
+
+def _grouping_sets(queryset, date_field, row, breakdowns) -> dict[str, dict]:
+    """``{breakdown: {(centre, month, row, (breakdown, bin)): n}}`` from one query."""
+    columns = {f"_b{i}": breakdown for i, breakdown in enumerate(breakdowns)}
+    annotations = {"_centre": F("centre_id"), "_month": ExtractMonth(date_field)}
+    if row is not None:
+        annotations["_row"] = row[1]
+    annotations.update({name: b.expression() for name, b in columns.items()})
+    keys = [name for name in annotations if not name.startswith("_b")]
+    inner = queryset.annotate(**annotations).order_by().values(*annotations)
+    sql, params = inner.query.sql_with_params()
+    key_sql = ", ".join(f'"{name}"' for name in keys)
+    sets = ", ".join(f'({key_sql}, "{name}")' for name in columns)
+    select = ", ".join(f'"{name}"' for name in [*keys, *columns])
+    # Identifiers are the annotation names above; every value travels in ``params``.
+    query = f"SELECT {select}, COUNT(*) FROM ({sql}) AS cases GROUP BY GROUPING SETS ({sets})"  # noqa: S608
+    found: dict[str, dict] = {b.code: {} for b in breakdowns}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for record in cursor.fetchall():
+            values = dict(zip([*keys, *columns], record[:-1], strict=True))
+            for name, breakdown in columns.items():
+                if values[name] is not None:  # the grouping set of this breakdown
+                    key = (
+                        values["_centre"],
+                        int(values["_month"]),
+                        (row[0], values["_row"]) if row is not None else TOTAL,
+                        (breakdown.code, values[name]),
+                    )
+                    found[breakdown.code][key] = record[-1]
+    return found
 
 
 def coarsen_regions(counts: dict, k: int) -> tuple[dict, list[str]]:
@@ -142,8 +199,30 @@ def coarsen_regions(counts: dict, k: int) -> tuple[dict, list[str]]:
     return dict(coarse), codes
 
 
+@contextmanager
+def _snapshot():
+    """On PostgreSQL, every count of a page from one read-only snapshot (the figures add up
+    even while counsellors write), without JIT compilation: it costs these short aggregate
+    queries more than it saves. (SQLite reads one file under its own lock.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if outermost:  # inside someone else's transaction, its snapshot rules
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def publications(centres: list[int], year: int, today: date, k: int) -> dict[str, Publication]:
     """Every publication of a year for a set of centres protected together."""
+    with _snapshot():
+        return _publications(centres, year, today, k)
+
+
+def _publications(centres: list[int], year: int, today: date, k: int) -> dict:
     closed = _closed(centres, year, today).exclude(outcome="")
     counts, partitions = _breakdown_counts(
         closed, "closed_at", ("outcome", F("outcome")), CLOSING_BREAKDOWNS, k
@@ -196,8 +275,9 @@ def publications(centres: list[int], year: int, today: date, k: int) -> dict[str
         "case__centre_id",
         ExtractMonth("sent_at"),
         ("type", F("type")),
-        ("status", bins.referral_group("status_then")),
+        ("status", F("status_then")),
     )
+    counts = _rebinned(counts, bins.REFERRAL_GROUP_OF.get)
     result["referrals"] = build(
         centres,
         Axis((("type", tuple(c for c, _l in bins.REFERRAL_TYPES)),)),

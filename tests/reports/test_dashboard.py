@@ -6,21 +6,24 @@ import csv
 import io
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from clients import services
 from clients.models import Case
+from reports import queries
 from reports.publication import YEAR as WHOLE_YEAR
 from reports.queries import publications
 from reports.report import Figure
 from sessions import services as counselling
 from sessions.models import Goal
+from tests.conftest import require_service
 from tests.factories import make_case
 
 from .conftest import YEAR, at
@@ -303,3 +306,22 @@ def test_a_goal_achieved_this_month_shows_once_the_month_is_over(holder, centre)
     assert (count("open", today), count("achieved", today)) == (6, 0)
     next_month = (today.replace(day=28) + timedelta(days=5)).replace(day=1)
     assert (count("open", next_month), count("achieved", next_month)) == (5, 1)
+
+
+def test_grouping_sets_count_what_one_query_per_breakdown_counts(holder, centre, closed_cases):
+    """PostgreSQL counts every breakdown in one scan; the embedded SQLite one at a time."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL (GROUPING SETS)")
+    closed_cases(3, month=2, gender="female", country_of_origin="MA", birth_date=date(1990, 5, 1))
+    closed_cases(2, month=7, outcome="other", residence_situation="dublin")
+    today = timezone.localdate()
+    closed = queries._closed([centre.pk], YEAR, today)
+    outcome = ("outcome", F("outcome"))
+    breakdowns = queries.CLOSING_BREAKDOWNS
+    one_scan = queries._breakdown_counts(
+        closed, "closed_at", outcome, breakdowns, 5, grouping_sets=True
+    )
+    one_each = queries._breakdown_counts(
+        closed, "closed_at", outcome, breakdowns, 5, grouping_sets=False
+    )
+    assert one_scan == one_each
+    assert sum(n for key, n in one_scan[0].items() if key[3][0] == "gender") == 5
