@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -56,6 +57,16 @@ def test_a_coordinator_reads_the_centres_outcomes(web, coordinator, closed_cases
     assert rows["Legal stay obtained"][:2] == ["6", "0"]
     assert rows["Voluntary return completed"][:2] == ["0", "7"]
     assert rows["Total"][-1] == "13"
+
+
+def test_charts_keep_their_numbers_unlocalised_in_every_language(web, coordinator, closed_cases):
+    """SVG wants 12.5, never the French or Dutch 12,5."""
+    closed_cases(7, month=2)
+    coordinator.language = "fr"
+    coordinator.save()
+    page = web(coordinator).get(DASHBOARD, {"year": YEAR}).content.decode()
+    assert "<svg" in page and "Mois par mois" in page
+    assert not re.search(r'(x|y|width|height)="-?[0-9]+,[0-9]', page)
 
 
 def test_a_small_count_is_never_printed(web, coordinator, closed_cases):
