@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from .publication import YEAR, Publication
 from .queries import CLOSING_BREAKDOWNS, OPENING_BREAKDOWNS, medians, publications
 
 HIDDEN = "x"
+MEDIAN_LABEL = _("Median days from intake to outcome")
 CHOSEN = object()
 
 FIRST_CASE = ("case", "first")
@@ -120,19 +122,20 @@ class Report:
     def key_figures(self) -> list[tuple[str, Figure]]:
         return [(label, self.figure(name, row=row)) for name, row, label in MEASURES]
 
-    def median(self) -> tuple[str | None, int]:
+    @cached_property
+    def median(self) -> str | None:
         """The median days from intake to outcome, shown only when the number of closed cases
-        it is taken from is published and at least k."""
+        it is taken from is published and at least k (and never that number itself)."""
         if not self.broken_down:
-            return None, 0
+            return None
         found = medians(
             self.scope.unit if self.centre is None else [self.centre.pk], self.period, self.today
         )
         n, days = found.get(self.centre.pk if self.centre else None, (0, None))
         closed = self.figure("closings")
         if closed.hidden or days is None or n < self.k or closed.value != n:
-            return None, n
-        return number_format(round(days)), n
+            return None
+        return number_format(round(days))
 
     def _measures(self, **where) -> list[Figure]:
         return [self.figure(name, row=row, **where) for name, row, _label in MEASURES]
@@ -146,6 +149,8 @@ class Report:
         )
         for label, figure in self.key_figures():
             table.rows.append(Row(str(label), [figure]))
+        if self.broken_down:
+            table.rows.append(Row(str(MEDIAN_LABEL), [self.median or HIDDEN]))
         return table
 
     # -- tables --------------------------------------------------------------------------------

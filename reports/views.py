@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tables": tables,
         "query": request.GET.urlencode(),
         "key_figures": report.key_figures(),
-        "median": report.median(),
+        "median": report.median,
         "k": report.k,
         "trend_chart": grouped_bars(
             [
@@ -94,13 +94,19 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that spreadsheet programs read the accents right
     writer = csv.writer(response)
-    writer.writerow([f"{found.title} · {report.scope_label} · {report.period_label}"])
-    writer.writerow([found.row_header, *found.columns])
+    writer.writerow([_cell(f"{found.title} · {report.scope_label} · {report.period_label}")])
+    writer.writerow([_cell(found.row_header), *map(_cell, found.columns)])
     for row in found.rows:
-        writer.writerow([row.label, *(str(figure) for figure in row.figures)])
+        writer.writerow([_cell(row.label), *(str(figure) for figure in row.figures)])
     writer.writerow([])
     writer.writerow([_legend(report.k)])
     return response
+
+
+def _cell(text) -> str:
+    """A label as a spreadsheet will not run it as a formula (a centre's name is typed)."""
+    text = str(text)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _legend(k: int) -> str:

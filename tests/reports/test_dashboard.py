@@ -180,6 +180,15 @@ def test_a_month_has_no_breakdowns(web, coordinator, closed_cases):
     assert browser.get(url, {"year": YEAR, "part": "m02"}).status_code == 404
 
 
+def test_a_typed_centre_name_cannot_become_a_spreadsheet_formula(
+    web, network_coordinator, centre, second_centre
+):
+    centre.name = "=HYPERLINK(1)"
+    centre.save()
+    rows = export(web(network_coordinator), "centres")
+    assert [row[:1] for row in rows if "HYPERLINK" in "".join(row[:1])] == [["'=HYPERLINK(1)"]]
+
+
 def test_unknown_tables_are_not_found(web, coordinator):
     url = reverse("reports_export", kwargs={"table": "clients"})
     assert web(coordinator).get(url).status_code == 404
@@ -217,10 +226,12 @@ def test_the_threshold_cannot_be_lowered():
 def test_the_median_needs_k_cases(web, coordinator, closed_cases):
     closed_cases(4, month=3, opened=at(1, 1))
     browser = web(coordinator)
-    assert browser.get(DASHBOARD, {"year": YEAR}).context["median"][0] is None
+    assert browser.get(DASHBOARD, {"year": YEAR}).context["median"] is None
     closed_cases(1, month=3, opened=at(1, 1))
-    median = browser.get(DASHBOARD, {"year": YEAR}).context["median"][0]
+    median = browser.get(DASHBOARD, {"year": YEAR}).context["median"]
     assert median == str((at(3, 15) - at(1, 1)).days)
+    rows = export(browser, "figures", year=YEAR)
+    assert ["Median days from intake to outcome", median] in rows
 
 
 def test_rare_regions_are_merged_into_their_continent(web, coordinator, closed_cases):
