@@ -12,7 +12,7 @@ def navigation(request: HttpRequest) -> dict:
             "centre_admin": user.is_centre_admin,
             "directory": user.is_counsellor or user.is_centre_admin,
             "desk": user.is_icam_coach,
-            "reports": user.is_coordinator,
+            "reports": user.coordinates_something,
             "django_admin": user.is_superuser,
         }
     }

@@ -137,6 +137,19 @@ class User(AbstractUser):
     def is_icam_coach(self) -> bool:
         return self.has_role(Role.ICAM_COACH)
 
+    @property
+    def coordinates_something(self) -> bool:
+        """A coordinator with a centre, or with a network that has centres: they have figures
+        to read (the reports decide which)."""
+        if not self.is_coordinator:
+            return False
+        if self.centre_id is not None:
+            return True
+        return (
+            self.network_id is not None
+            and Centre.objects.filter(network_id=self.network_id).exists()
+        )
+
 
 class UserRole(models.Model):
     """One role held by a user; a person may hold several. Grants keep their history."""

@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("centre_users")
     if user.is_icam_coach:
         return redirect("desk_home")
-    if user.is_coordinator and (user.centre_id or user.network_id):
+    if user.coordinates_something:
         return redirect("reports_dashboard")
     return render(request, "casework/nothing_yet.html")
 

@@ -21,8 +21,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
-from django.db.models.lookups import GreaterThanOrEqual, IsNull
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import CaseOutcome, Gender, ResidenceSituation
@@ -128,16 +128,12 @@ REFERRAL_GROUPS = [
 ]
 
 
-def country_region(code: str) -> str:
-    for region, (_label, codes) in REGIONS.items():
-        if code in codes.split():
-            return region
-    return NOT_RECORDED
-
-
 def _bands(value, bands) -> Case:
     """The band of a number: the last band whose lower bound it reaches."""
-    whens = [When(IsNull(value, True), then=Value(NOT_RECORDED))]
+    whens = [
+        When(IsNull(value, True), then=Value(NOT_RECORDED)),
+        When(LessThan(value, 0), then=Value(NOT_RECORDED)),  # a birth date after the intake
+    ]
     for code, _label, lowest in reversed(bands):
         whens.append(When(GreaterThanOrEqual(value, lowest), then=Value(code)))
     return Case(*whens, default=Value(bands[0][0]), output_field=CharField())
@@ -185,8 +181,20 @@ def _region() -> Case:
 
 
 def _age() -> Case:
-    """Age at intake by year of birth: the opening year less the birth year."""
-    years = ExtractYear("opened_at") - ExtractYear("client__birth_date")
+    """Age on the day of intake: the difference of the years, less one when the birthday had
+    not come yet that year."""
+    opened_month, birth_month = ExtractMonth("opened_at"), ExtractMonth("client__birth_date")
+    before_birthday = Case(
+        When(LessThan(opened_month, birth_month), then=Value(1)),
+        When(
+            Exact(opened_month, birth_month)
+            & LessThan(ExtractDay("opened_at"), ExtractDay("client__birth_date")),
+            then=Value(1),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    years = ExtractYear("opened_at") - ExtractYear("client__birth_date") - before_birthday
     return _bands(years, AGE_BANDS)
 
 

@@ -132,7 +132,9 @@ def protect_cells(
                 candidates = _unhidden(touched, members, hidden)
             if candidates:
                 hide(min(candidates, key=cost), pending)
-        if not pending:  # every figure is hidden: nothing is published, nothing to find
+        if not pending:
+            # Nothing left to hide next to what is still exposed. Fail closed: publish nothing.
+            hidden.update(values)
             break
         pair_up(pending)
     return {

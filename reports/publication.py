@@ -59,10 +59,6 @@ class Publication:
     k: int
     cells: dict[tuple, Cell] = field(repr=False)
 
-    @property
-    def centre_nodes(self) -> list[Hashable]:
-        return [*self.centres, NETWORK] if len(self.centres) > 1 else list(self.centres)
-
     def node_of(self, centre: int | None) -> Hashable:
         """The centre's node, or the network's for ``None``."""
         if centre is None:
@@ -83,7 +79,8 @@ def build(
     """``counts`` holds the finest figures, keyed ``(centre, month, row, column)``: a row bin
     (or ``TOTAL`` when the rows have no bins) against a column bin of every partition (or
     ``TOTAL``). Everything else is added up here and the whole is protected."""
-    centres = tuple(centres)
+    # One order for every caller: the protection must not depend on who asks.
+    centres = tuple(sorted(centres))
     values = _values(centres, rows, columns, counts)
     structure = (centres, rows, columns, k)
     digest = hashlib.sha256(repr((structure, sorted(values.items(), key=repr))).encode())

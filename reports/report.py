@@ -52,6 +52,11 @@ class Figure:
     def __str__(self) -> str:
         return HIDDEN if self.value is None else number_format(self.value, force_grouping=True)
 
+    @property
+    def plain(self) -> str:
+        """For a CSV file: no thousands separator, which would make the number text."""
+        return HIDDEN if self.value is None else str(self.value)
+
 
 @dataclass
 class Row:
@@ -67,7 +72,6 @@ class Table:
     row_header: str
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
-    note: str = ""
 
 
 def rate(parts: list[Figure], whole: list[Figure], k: int) -> str | None:

@@ -61,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "key_figures": report.key_figures(),
         "median": report.median,
         "k": report.k,
+        "hidden": HIDDEN,
         "trend_chart": grouped_bars(
             [
                 (date_format(date(report.period.year, month, 1), "M"), row.figures[1:3])
@@ -97,7 +98,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     writer.writerow([_cell(f"{found.title} · {report.scope_label} · {report.period_label}")])
     writer.writerow([_cell(found.row_header), *map(_cell, found.columns)])
     for row in found.rows:
-        writer.writerow([_cell(row.label), *(str(figure) for figure in row.figures)])
+        writer.writerow([_cell(row.label), *(getattr(f, "plain", f) for f in row.figures)])
     writer.writerow([])
     writer.writerow([_legend(report.k)])
     return response

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.models import Network, Role
 from clients import services
 from clients.models import Case
 from reports import queries
@@ -25,7 +26,7 @@ from reports.report import Figure
 from sessions import services as counselling
 from sessions.models import Goal
 from tests.conftest import require_service
-from tests.factories import make_case
+from tests.factories import UserFactory, make_case
 
 from .conftest import YEAR, at
 
@@ -347,3 +348,29 @@ def test_grouping_sets_count_what_one_query_per_breakdown_counts(holder, centre,
     )
     assert one_scan == one_each
     assert sum(n for key, n in one_scan[0].items() if key[3][0] == "gender") == 5
+
+
+def test_a_network_coordinator_chooses_the_centre_on_the_page(
+    web, network_coordinator, coordinator, second_centre
+):
+    assert 'name="centre"' in web(network_coordinator).get(DASHBOARD).content.decode()
+    assert 'name="centre"' not in web(coordinator).get(DASHBOARD).content.decode()
+
+
+def test_age_is_counted_on_the_day_of_intake(web, coordinator, closed_cases):
+    """Born 20 December, at intake on 10 January the client is not yet 18."""
+    closed_cases(5, month=3, opened=at(1, 10), birth_date=date(YEAR - 18, 12, 20))
+    table = web(coordinator).get(DASHBOARD, {"year": YEAR, "by": "age"}).context["tables"]
+    total = table["outcomes"].rows[-1]
+    by_band = dict(zip(table["outcomes"].columns, (str(f) for f in total.figures), strict=False))
+    assert (by_band["Under 18"], by_band["18–25"]) == ("5", "0")
+
+
+def test_a_coordinator_of_an_empty_network_is_told_so(web, db):
+    lonely = UserFactory(
+        centre=None, network=Network.objects.create(name="Empty"), roles=[Role.COORDINATOR]
+    )
+    page = web(lonely).get(reverse("home"))
+    assert page.status_code == 200
+    assert "of no centre or network yet" in page.content.decode()
+    assert DASHBOARD not in page.content.decode()
