@@ -92,9 +92,15 @@ def protect_cells(
     lines: Sequence[Line],
     k: int,
     level: Callable[[Key], int],
+    known: Mapping[Key, int] | None = None,
 ) -> dict[Key, Cell]:
     """Protect a linked set of counts. ``level`` says how aggregated a cell is (0 for the
-    finest); aggregates are hidden as partners only when nothing finer is left."""
+    finest); aggregates are hidden as partners only when nothing finer is left.
+
+    ``known`` holds what the reader knows already: figures published before, and zeros by
+    construction (a month that has not ended). Where a known value still holds, it is a
+    constant to the reader: hiding it protects nothing, so it is never a partner, and the
+    audit counts it as published."""
     if k < 2:
         raise ValueError("The threshold k must be at least 2.")
     members = [(*parts, total) for parts, total in lines]
@@ -106,6 +112,7 @@ def protect_cells(
     def cost(key: Key) -> tuple[int, bool, int]:
         return (level(key), values[key] == 0, values[key])
 
+    fixed = {key for key, value in (known or {}).items() if values.get(key) == value}
     primary = {key for key, value in values.items() if 0 < value < k}
     hidden = set(primary)
 
@@ -116,20 +123,20 @@ def protect_cells(
     def pair_up(pending: list[int]) -> None:
         while pending:
             line = members[pending.pop()]
-            if sum(key in hidden for key in line) != 1:
+            if sum(key in hidden and key not in fixed for key in line) != 1:
                 continue
-            candidates = [key for key in line if key not in hidden]
+            candidates = [key for key in line if key not in hidden and key not in fixed]
             if candidates:
                 hide(min(candidates, key=cost), pending)
 
     pair_up(list(range(len(members))))
-    while exposed := _determined(hidden, members, lines_of) & primary:
+    while exposed := _determined(hidden - fixed, members, lines_of) & (primary - fixed):
         pending: list[int] = []
         for key in sorted(exposed, key=repr):
-            candidates = _unhidden(lines_of[key], members, hidden)
+            candidates = _unhidden(lines_of[key], members, hidden | fixed)
             if not candidates:  # its own lines are all hidden: widen to every line in play
                 touched = {index for other in hidden for index in lines_of[other]}
-                candidates = _unhidden(touched, members, hidden)
+                candidates = _unhidden(touched, members, hidden | fixed)
             if candidates:
                 hide(min(candidates, key=cost), pending)
         if not pending:

@@ -28,6 +28,7 @@ YEAR = "Y"
 QUARTER_MONTHS = {quarter: MONTHS[3 * i : 3 * i + 3] for i, quarter in enumerate(QUARTERS)}
 NETWORK = "network"
 PERIODS = (*MONTHS, *QUARTERS, YEAR)
+ALGORITHM = 2  # in the cache key: a change to the protection never serves an old result
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ def build(
     columns: Axis,
     counts: Mapping[tuple, int],
     k: int,
+    *,
+    last_month: int = 12,
+    known: Mapping[tuple, int] | None = None,
 ) -> Publication:
     """``counts`` holds the finest figures, keyed ``(centre, month, row, column)``: a row bin
     (or ``TOTAL`` when the rows have no bins) against a column bin of every partition (or
@@ -82,14 +86,30 @@ def build(
     # One order for every caller: the protection must not depend on who asks.
     centres = tuple(sorted(centres))
     values = _values(centres, rows, columns, counts)
-    structure = (centres, rows, columns, k)
-    digest = hashlib.sha256(repr((structure, sorted(values.items(), key=repr))).encode())
+    # Periods not begun by ``last_month`` are zero, and every reader knows it.
+    known = {
+        **{key: 0 for key in values if min(_months_of(key[1])) > last_month},
+        **(known or {}),
+    }
+    structure = (ALGORITHM, centres, rows, columns, k)
+    digest = hashlib.sha256(
+        repr(
+            (structure, sorted(values.items(), key=repr), sorted(known.items(), key=repr))
+        ).encode()
+    )
     cache_key = f"reports:publication:{digest.hexdigest()}"
     cells = cache.get(cache_key)
     if cells is None:
-        cells = protect_cells(values, _lines(centres, rows, columns), k, level=_level)
+        lines = _lines(centres, rows, columns)
+        cells = protect_cells(values, lines, k, level=_level, known=known)
         cache.set(cache_key, cells, timeout=24 * 3600)
     return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
+
+
+def _months_of(period) -> tuple[int, ...]:
+    if period in MONTHS:
+        return (period,)
+    return QUARTER_MONTHS[period] if period in QUARTERS else MONTHS
 
 
 def _exists(rows: Axis, period, row, column) -> bool:

@@ -35,7 +35,8 @@ from sessions.models import Goal, Session
 from . import bins
 from .disclosure import TOTAL
 from .periods import Period, cutoff
-from .publication import YEAR, Axis, Publication, build
+from .publication import YEAR, Axis, Publication
+from .publication import build as _build
 
 CLOSING_BREAKDOWNS = [
     bins.REGION,
@@ -216,19 +217,36 @@ def _snapshot():
         yield
 
 
-def publications(centres: list[int], year: int, today: date, k: int) -> dict[str, Publication]:
-    """Every publication of a year for a set of centres protected together."""
+def publications(
+    centres: list[int], year: int, today: date, k: int, known: dict | None = None
+) -> dict[str, Publication]:
+    """Every publication of a year for a set of centres protected together. ``known`` holds,
+    per publication, the figures its readers know already (``releases``)."""
+    ended = Period(year).ended_months(today)
+    known = known or {}
+
+    def build(name, rows, columns, counts, k):
+        return _build(
+            centres,
+            rows,
+            columns,
+            counts,
+            k,
+            last_month=max(ended, default=0),
+            known=known.get(name),
+        )
+
     with _snapshot():
-        return _publications(centres, year, today, k)
+        return _publications(centres, year, today, k, build)
 
 
-def _publications(centres: list[int], year: int, today: date, k: int) -> dict:
+def _publications(centres: list[int], year: int, today: date, k: int, build) -> dict:
     closed = _closed(centres, year, today).exclude(outcome="")
     counts, partitions = _breakdown_counts(
         closed, "closed_at", ("outcome", F("outcome")), CLOSING_BREAKDOWNS, k
     )
     outcome_axis = Axis((("outcome", tuple(code for code, _l in bins.OUTCOMES)),))
-    result = {"closings": build(centres, outcome_axis, Axis(tuple(partitions)), counts, k)}
+    result = {"closings": build("closings", outcome_axis, Axis(tuple(partitions)), counts, k)}
 
     opened = _opened(centres, year, today)
     # A client's first case or a later one: "new clients" and "cases opened" in one publication.
@@ -237,7 +255,7 @@ def _publications(centres: list[int], year: int, today: date, k: int) -> dict:
         opened, "opened_at", ("case", first), OPENING_BREAKDOWNS, k
     )
     case_axis = Axis((("case", ("first", "later")),), monthly=True)
-    result["openings"] = build(centres, case_axis, Axis(tuple(partitions)), counts, k)
+    result["openings"] = build("openings", case_axis, Axis(tuple(partitions)), counts, k)
 
     start, end = window(year, today)
 
@@ -247,7 +265,7 @@ def _publications(centres: list[int], year: int, today: date, k: int) -> dict:
         held_on__lt=timezone.localtime(end).date(),
     )
     counts = _count(held, "case__centre_id", ExtractMonth("held_on"))
-    result["sessions"] = build(centres, Axis(), Axis(), counts, k)
+    result["sessions"] = build("sessions", Axis(), Axis(), counts, k)
 
     goals = Goal.objects.filter(
         case__centre_id__in=centres, created_at__gte=start, created_at__lt=end
@@ -260,7 +278,7 @@ def _publications(centres: list[int], year: int, today: date, k: int) -> dict:
         ("status", F("status_then")),
     )
     result["goals"] = build(
-        centres,
+        "goals",
         Axis((("category", tuple(c for c, _l in bins.GOAL_CATEGORIES)),)),
         Axis((("status", tuple(c for c, _l in bins.GOAL_STATUSES)),)),
         counts,
@@ -279,7 +297,7 @@ def _publications(centres: list[int], year: int, today: date, k: int) -> dict:
     )
     counts = _rebinned(counts, bins.REFERRAL_GROUP_OF.get)
     result["referrals"] = build(
-        centres,
+        "referrals",
         Axis((("type", tuple(c for c, _l in bins.REFERRAL_TYPES)),)),
         Axis((("status", tuple(c for c, *_rest in bins.REFERRAL_GROUPS)),)),
         counts,

@@ -194,3 +194,33 @@ def test_a_count_pinned_down_by_several_lines_is_hidden_further():
         publication = build(order, rows, columns, counts, K)
         exposed = worked_out(publication.cells, _lines(sorted(order), rows, columns))
         assert not {key for key in exposed if publication.cells[key].primary}
+
+
+def test_months_not_begun_are_known_zeros_and_never_a_partner():
+    """In March, February's lone case must not hide behind April–December: everyone knows
+    they hold nobody yet. January (or the quarter) has to go instead."""
+    people = [(0, 1, "a", "north", "f")] * 12 + [(0, 2, "a", "north", "f")]
+    publication = build([1], ROWS, COLUMNS, counts_of(people, [1]), K, last_month=2)
+    assert publication.cell(1, 2).primary
+    exposed = worked_out(publication.cells, _lines([1], ROWS, COLUMNS))
+    assert not {key for key in exposed if publication.cells[key].primary}
+    not_begun = [key for key in publication.cells if key[1] in (*MONTHS[2:], "Q2", "Q3", "Q4")]
+    assert not_begun and not any(publication.cells[key].hidden for key in not_begun)
+
+
+def test_what_was_published_before_stays_known():
+    """January's 12 were published last month; this month they cannot hide February's 1."""
+    people = [(0, 1, "a", "north", "f")] * 12 + [(0, 2, "a", "north", "f")] * 6
+    earlier = build([1], ROWS, COLUMNS, counts_of(people[:12], [1]), K, last_month=1)
+    known = {key: cell.value for key, cell in earlier.cells.items() if not cell.hidden}
+    people.append((0, 2, "b", "south", "m"))
+    now = build([1], ROWS, COLUMNS, counts_of(people, [1]), K, last_month=2, known=known)
+    lone = (1, "Q1", ("outcome", "b"), ("gender", "m"))
+    assert now.cells[lone].primary
+    fixed = {key for key, value in known.items() if now.cells[key].value == value}
+    visible = {key: cell for key, cell in now.cells.items() if not cell.hidden or key in fixed}
+    exposed = worked_out(
+        {key: cell for key, cell in now.cells.items() if key not in fixed},
+        _lines([1], ROWS, COLUMNS),
+    )
+    assert visible and not {key for key in exposed if now.cells[key].primary}
