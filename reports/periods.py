@@ -1,8 +1,9 @@
 """The periods a coordinator may choose: whole calendar months, quarters and years that have
 ended (a quarter or the current year: the months of it that have ended).
 
-Only ended months are counted. A figure that changed from one day to the next would point at
-the person who came in between; a month's figures change once, when the month is over.
+Only ended months are counted, and what a coordinator reads is the month's release
+(``releases``), frozen until the next month: a figure that changed from one day to the next
+would point at the person who came in between.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ YEAR = "Y"
 QUARTER_MONTHS = {quarter: MONTHS[3 * i : 3 * i + 3] for i, quarter in enumerate(QUARTERS)}
 NETWORK = "network"
 PERIODS = (*MONTHS, *QUARTERS, YEAR)
+HIDDEN_CELL = Cell(0, complementary=True)
 ALGORITHM = 2  # in the cache key: a change to the protection never serves an old result
 
 
@@ -67,7 +68,8 @@ class Publication:
         return centre
 
     def cell(self, centre: int | None, period, row=TOTAL, column=TOTAL) -> Cell:
-        return self.cells[(self.node_of(centre), period, row, column)]
+        """A released publication holds its published cells only: the rest read as hidden."""
+        return self.cells.get((self.node_of(centre), period, row, column), HIDDEN_CELL)
 
 
 def build(

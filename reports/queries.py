@@ -2,7 +2,7 @@
 
 Every query groups by centre, month and fixed bins (GROUP BY); no row about a person ever
 reaches Python, only counts. The window is the year up to the start of the current month
-(``periods.cutoff``), in the centre's local time.
+(``periods.cutoff``), in the installation's time zone (Europe/Brussels).
 """
 
 from __future__ import annotations

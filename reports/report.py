@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,8 @@ from . import bins
 from .disclosure import TOTAL, Cell
 from .periods import Period
 from .publication import YEAR, Publication
-from .queries import CLOSING_BREAKDOWNS, OPENING_BREAKDOWNS, medians, publications
+from .queries import CLOSING_BREAKDOWNS, OPENING_BREAKDOWNS
+from .releases import release_for
 
 HIDDEN = "x"
 MEDIAN_LABEL = _("Median days from intake to outcome")
@@ -89,7 +89,8 @@ class Report:
     def __init__(self, scope, centre: Centre | None, period: Period, by: str, today: date, k: int):
         self.scope, self.centre, self.period, self.today, self.k = scope, centre, period, today, k
         self.breakdown = next(b for b in CLOSING_BREAKDOWNS if b.code == by)
-        self.publications = publications(scope.unit, period.year, today, k)
+        self.released = release_for(scope, period.year, today, k)
+        self.publications = self.released.publications
         self.node = period.node
         self.months = Period(period.year).ended_months(today)
         self.period_months = period.ended_months(today)
@@ -126,20 +127,15 @@ class Report:
     def key_figures(self) -> list[tuple[str, Figure]]:
         return [(label, self.figure(name, row=row)) for name, row, label in MEASURES]
 
-    @cached_property
+    @property
     def median(self) -> str | None:
-        """The median days from intake to outcome, shown only when the number of closed cases
-        it is taken from is published and at least k (and never that number itself)."""
+        """The median days from intake to outcome, as released: only where the number of
+        closed cases it is taken from is published and at least k."""
         if not self.broken_down:
             return None
-        found = medians(
-            self.scope.unit if self.centre is None else [self.centre.pk], self.period, self.today
-        )
-        n, days = found.get(self.centre.pk if self.centre else None, (0, None))
-        closed = self.figure("closings")
-        if closed.hidden or days is None or n < self.k or closed.value != n:
-            return None
-        return number_format(round(days))
+        node = self.publications["closings"].node_of(self.centre.pk if self.centre else None)
+        days = self.released.medians.get((node, self.node))
+        return None if days is None else number_format(days)
 
     def _measures(self, **where) -> list[Figure]:
         return [self.figure(name, row=row, **where) for name, row, _label in MEASURES]

@@ -14,6 +14,7 @@ class Scope:
     centres: list[Centre]  # what the coordinator may choose, each alone
     network: Network | None  # set for a network coordinator: the centres together too
     unit: list[int]  # the centres whose figures are protected together
+    label: str  # their name in the releases: "network:<id>" or "centre:<id>"
 
     def centre(self, code: str) -> Centre | None:
         """The chosen centre; ``None`` for the network. Anything else is not theirs: 404."""
@@ -40,7 +41,9 @@ def coordinator_scope(user: User) -> Scope:
     if user.network_id is not None:
         centres = list(Centre.objects.filter(network_id=user.network_id).order_by("name"))
         if centres:
-            return Scope(centres=centres, network=user.network, unit=[c.pk for c in centres])
+            unit = sorted(c.pk for c in centres)
+            label = f"network:{user.network_id}"
+            return Scope(centres=centres, network=user.network, unit=unit, label=label)
     if user.centre_id is not None:
         centre = user.centre
         unit = (
@@ -48,5 +51,6 @@ def coordinator_scope(user: User) -> Scope:
             if centre.network_id
             else [centre.pk]
         )
-        return Scope(centres=[centre], network=None, unit=sorted(unit))
+        label = f"network:{centre.network_id}" if centre.network_id else f"centre:{centre.pk}"
+        return Scope(centres=[centre], network=None, unit=sorted(unit), label=label)
     raise Http404("A coordinator without a centre or a network.")

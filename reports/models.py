@@ -1,0 +1,37 @@
+"""Releases: what the coordinators were shown, frozen for the month."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Release(models.Model):
+    """A year's figures for a network (or a centre alone) as released at the start of a month.
+
+    It holds the published figures only — never a hidden one, never a row about a person —
+    and is served unchanged for the rest of the month, however the records change meanwhile.
+    The next month's release is protected knowing what this one published (``releases``)."""
+
+    unit = models.CharField(_("network or centre"), max_length=40)  # "network:3", "centre:7"
+    centres = models.JSONField(_("centres"))  # their ids, sorted
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.DateField(_("released"))  # the first day of the month of release
+    k = models.PositiveSmallIntegerField(_("threshold"))
+    figures = models.JSONField(_("published figures"))
+    medians = models.JSONField(_("published medians"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("release of figures")
+        verbose_name_plural = _("releases of figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "month", "k"], name="one_release_per_month"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "year", "month"], name="release_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} ({self.month:%Y-%m})"

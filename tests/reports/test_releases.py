@@ -1,0 +1,84 @@
+"""Releases: a month's figures are frozen, and the next month's are protected knowing them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from clients.models import Case
+from reports.disclosure import TOTAL
+from reports.models import Release
+from reports.periods import cutoff
+from reports.publication import YEAR, _lines
+from reports.queries import publications
+from reports.releases import _known, release_for
+from reports.scope import coordinator_scope
+from tests.factories import make_case
+
+from .attacker import worked_out
+from .conftest import YEAR as YEAR_ENDED
+
+pytestmark = pytest.mark.django_db
+
+# Any ended year will do: a release is made as if "today" were in it.
+THIS_YEAR = YEAR_ENDED
+
+
+def close(holder, n, month, **client):
+    cases = [make_case(holder, **client) for _ in range(n)]
+    moment = timezone.make_aware(datetime(THIS_YEAR, month, 10, 11))
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        status="closed", outcome="legal_stay", opened_at=moment, closed_at=moment
+    )
+
+
+def test_a_release_is_frozen_for_the_month(coordinator, holder):
+    scope = coordinator_scope(coordinator)
+    close(holder, 6, 1)
+    in_february = date(THIS_YEAR, 2, 15)
+    first = release_for(scope, THIS_YEAR, in_february, 5).publications["closings"]
+    close(holder, 6, 1)  # a late correction during February
+    again = release_for(scope, THIS_YEAR, in_february, 5).publications["closings"]
+    assert first.cell(None, YEAR).value == again.cell(None, YEAR).value == 6
+    in_march = date(THIS_YEAR, 3, 15)
+    assert (
+        release_for(scope, THIS_YEAR, in_march, 5).publications["closings"].cell(None, YEAR).value
+        == 12
+    )
+    assert Release.objects.count() == 2
+
+
+def test_no_release_holds_a_hidden_figure(coordinator, holder):
+    scope = coordinator_scope(coordinator)
+    close(holder, 3, 1)
+    release_for(scope, THIS_YEAR, date(THIS_YEAR, 2, 15), 5)
+    for dumped in Release.objects.get().figures.values():
+        assert all(value == 0 or value >= 5 for *_key, value in dumped["cells"])
+
+
+def test_last_months_figures_do_not_give_away_this_months_lone_case(coordinator, holder):
+    """Found in review: in February the year so far is January's 12; in March it is 13, so
+    February held one person, unless March's release knows what February's showed."""
+    scope = coordinator_scope(coordinator)
+    close(holder, 12, 1, gender="female")
+    close(holder, 1, 2, gender="male")
+    february, march = date(THIS_YEAR, 2, 15), date(THIS_YEAR, 3, 15)
+    seen = release_for(scope, THIS_YEAR, february, 5).publications  # what readers know now
+    released = release_for(scope, THIS_YEAR, march, 5).publications
+
+    known = _known(scope, THIS_YEAR, cutoff(march).date())
+    truth = publications(scope.unit, THIS_YEAR, march, 5, known=known)
+    for name, publication in truth.items():
+        for key, cell in publication.cells.items():  # the release is this computation
+            assert (released[name].cells.get(key) is not None) == (not cell.hidden)
+        before = {key: cell.value for key, cell in seen[name].cells.items()}
+        fixed = {k for k, v in before.items() if publication.cells[k].value == v}
+        attacker_view = {k: c for k, c in publication.cells.items() if k not in fixed}
+        lines = _lines(list(publication.centres), publication.rows, publication.columns)
+        exposed = worked_out(attacker_view, lines)
+        assert not {k for k in exposed if publication.cells[k].primary}, name
+    closings = truth["closings"]
+    assert closings.cell(None, 2).primary
+    assert closings.cell(None, 1, TOTAL, TOTAL).value == 12
