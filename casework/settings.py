@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.daily_digests",
         "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=0),
     },
+    # The coordinators' figures for the month, made at night (a reader would make them too).
+    "reports-releases": {
+        "task": "reports.tasks.make_releases",
+        "schedule": crontab(day_of_month="1-3", hour=2, minute=30),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Links in e-mails: the address users reach Casework at.

@@ -30,6 +30,22 @@ class Scope:
         return "" if self.network is not None else self.centres[0].code
 
 
+def every_unit() -> list[Scope]:
+    """Every network with centres, and every centre outside a network: what gets released."""
+    units = []
+    centres = list(Centre.objects.select_related("network").order_by("network_id", "pk"))
+    by_network: dict[int, list[Centre]] = {}
+    for centre in centres:
+        if centre.network_id is None:
+            units.append(Scope([centre], None, [centre.pk], f"centre:{centre.pk}"))
+        else:
+            by_network.setdefault(centre.network_id, []).append(centre)
+    for network_id, members in by_network.items():
+        unit = sorted(c.pk for c in members)
+        units.append(Scope(members, members[0].network, unit, f"network:{network_id}"))
+    return units
+
+
 def coordinator_scope(user: User) -> Scope:
     """The coordinator's scope; 404 for anyone else, as for any page that is not theirs.
 

@@ -15,7 +15,8 @@ from reports.publication import YEAR, _lines
 from reports.queries import publications
 from reports.releases import _known, release_for
 from reports.scope import coordinator_scope
-from tests.factories import make_case
+from reports.tasks import make_releases
+from tests.factories import CentreFactory, make_case
 
 from .attacker import worked_out
 from .conftest import YEAR as YEAR_ENDED
@@ -82,3 +83,16 @@ def test_last_months_figures_do_not_give_away_this_months_lone_case(coordinator,
     closings = truth["closings"]
     assert closings.cell(None, 2).primary
     assert closings.cell(None, 1, TOTAL, TOTAL).value == 12
+
+
+def test_the_night_task_makes_every_release_once(coordinator, holder, other_centre):
+    lone = CentreFactory(code="SOLO", name="Alone", network=None)
+    close(holder, 6, 1)
+    assert make_releases() == 6  # two networks and a lone centre, this year and last
+    assert make_releases() == 6
+    assert Release.objects.count() == 6
+    assert set(Release.objects.values_list("unit", flat=True)) == {
+        f"network:{holder.centre.network_id}",
+        f"network:{other_centre.network_id}",
+        f"centre:{lone.pk}",
+    }
