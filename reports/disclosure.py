@@ -93,6 +93,7 @@ def protect_cells(
     k: int,
     level: Callable[[Key], int],
     known: Mapping[Key, int] | None = None,
+    people: Mapping[Key, int] | None = None,
 ) -> dict[Key, Cell]:
     """Protect a linked set of counts. ``level`` says how aggregated a cell is (0 for the
     finest); aggregates are hidden as partners only when nothing finer is left.
@@ -100,7 +101,10 @@ def protect_cells(
     ``known`` holds what the reader knows already: figures published before, and zeros by
     construction (a month that has not ended). Where a known value still holds, it is a
     constant to the reader: hiding it protects nothing, so it is never a partner, and the
-    audit counts it as published."""
+    audit counts it as published.
+
+    ``people``, for counts of events (sessions, referrals), says how many cases stand behind
+    each: five referrals of one person are one person, and small too."""
     if k < 2:
         raise ValueError("The threshold k must be at least 2.")
     members = [(*parts, total) for parts, total in lines]
@@ -113,7 +117,8 @@ def protect_cells(
         return (level(key), values[key] == 0, values[key])
 
     fixed = {key for key, value in (known or {}).items() if values.get(key) == value}
-    primary = {key for key, value in values.items() if 0 < value < k}
+    people = people or {}
+    primary = {key for key, value in values.items() if 0 < value < k or 0 < people.get(key, k) < k}
     hidden = set(primary)
 
     def hide(key: Key, pending: list[int]) -> None:

@@ -29,7 +29,7 @@ QUARTER_MONTHS = {quarter: MONTHS[3 * i : 3 * i + 3] for i, quarter in enumerate
 NETWORK = "network"
 PERIODS = (*MONTHS, *QUARTERS, YEAR)
 HIDDEN_CELL = Cell(0, complementary=True)
-ALGORITHM = 2  # in the cache key: a change to the protection never serves an old result
+ALGORITHM = 3  # in the cache key: a change to the protection never serves an old result
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ def build(
     *,
     last_month: int = 12,
     known: Mapping[tuple, int] | None = None,
+    people: Mapping[tuple, int] | None = None,
 ) -> Publication:
     """``counts`` holds the finest figures, keyed ``(centre, month, row, column)``: a row bin
     (or ``TOTAL`` when the rows have no bins) against a column bin of every partition (or
@@ -103,7 +104,7 @@ def build(
     cells = cache.get(cache_key)
     if cells is None:
         lines = _lines(centres, rows, columns)
-        cells = protect_cells(values, lines, k, level=_level, known=known)
+        cells = protect_cells(values, lines, k, level=_level, known=known, people=people)
         cache.set(cache_key, cells, timeout=24 * 3600)
     return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
 

@@ -25,7 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as DbCase
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
 from clients.models import Case
@@ -35,7 +35,7 @@ from sessions.models import Goal, Session
 from . import bins
 from .disclosure import TOTAL
 from .periods import Period, cutoff
-from .publication import YEAR, Axis, Publication
+from .publication import NETWORK, YEAR, Axis, Publication
 from .publication import build as _build
 
 CLOSING_BREAKDOWNS = [
@@ -225,7 +225,7 @@ def publications(
     ended = Period(year).ended_months(today)
     known = known or {}
 
-    def build(name, rows, columns, counts, k):
+    def build(name, rows, columns, counts, k, people=None):
         return _build(
             centres,
             rows,
@@ -234,6 +234,7 @@ def publications(
             k,
             last_month=max(ended, default=0),
             known=known.get(name),
+            people=people,
         )
 
     with _snapshot():
@@ -265,45 +266,99 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
         held_on__lt=timezone.localtime(end).date(),
     )
     counts = _count(held, "case__centre_id", ExtractMonth("held_on"))
-    result["sessions"] = build("sessions", Axis(), Axis(), counts, k)
+    people = _people(held, centres, "case__centre_id", "held_on")
+    result["sessions"] = build("sessions", Axis(), Axis(), counts, k, people)
 
     goals = Goal.objects.filter(
         case__centre_id__in=centres, created_at__gte=start, created_at__lt=end
     ).annotate(status_then=status_at(Goal, cutoff(today)))
-    counts = _count(
-        goals,
-        "case__centre_id",
-        ExtractMonth("created_at"),
-        ("category", F("category")),
-        ("status", F("status_then")),
-    )
+    row, column = ("category", F("category")), ("status", F("status_then"))
+    counts = _count(goals, "case__centre_id", ExtractMonth("created_at"), row, column)
+    people = _people(goals, centres, "case__centre_id", "created_at", row, column)
     result["goals"] = build(
         "goals",
         Axis((("category", tuple(c for c, _l in bins.GOAL_CATEGORIES)),)),
         Axis((("status", tuple(c for c, _l in bins.GOAL_STATUSES)),)),
         counts,
         k,
+        people,
     )
 
     referrals = Referral.objects.filter(
         bins.not_draft(), case__centre_id__in=centres, sent_at__gte=start, sent_at__lt=end
     ).annotate(status_then=status_at(Referral, cutoff(today)))
+    row = ("type", F("type"))
     counts = _count(
-        referrals,
-        "case__centre_id",
-        ExtractMonth("sent_at"),
-        ("type", F("type")),
-        ("status", F("status_then")),
+        referrals, "case__centre_id", ExtractMonth("sent_at"), row, ("status", F("status_then"))
     )
     counts = _rebinned(counts, bins.REFERRAL_GROUP_OF.get)
+    answer = DbCase(
+        *[
+            When(status_then__in=statuses, then=Value(code))
+            for code, _l, statuses in bins.REFERRAL_GROUPS
+        ],
+        output_field=CharField(),
+    )
+    people = _people(referrals, centres, "case__centre_id", "sent_at", row, ("status", answer))
     result["referrals"] = build(
         "referrals",
         Axis((("type", tuple(c for c, _l in bins.REFERRAL_TYPES)),)),
         Axis((("status", tuple(c for c, *_rest in bins.REFERRAL_GROUPS)),)),
         counts,
         k,
+        people,
     )
     return result
+
+
+def _people(queryset, centres, centre: str, date_field: str, row=None, column=None) -> dict:
+    """For counts of events: how many distinct cases stand behind each figure, for every
+    figure the publication has (per centre and for the network; by month as totals, by
+    quarter and for the year with and without rows and columns). Distinct counts do not add
+    up, so each level is its own GROUP BY — made once a month, with the release."""
+    annotated = queryset.annotate(
+        _centre=F(centre),
+        _month=ExtractMonth(date_field),
+        _quarter=ExtractQuarter(date_field),
+        **({"_row": row[1]} if row else {}),
+        **({"_column": column[1]} if column else {}),
+    ).order_by()
+    found = {}
+    levels = [True, False] if len(centres) > 1 else [True]
+    for by_centre in levels:
+        for period in ("_month", "_quarter", None):
+            broken_down = period != "_month"
+            for use_row in (True, False) if row and broken_down else (False,):
+                for use_column in (True, False) if column and broken_down else (False,):
+                    group = [
+                        name
+                        for name, used in (
+                            ("_centre", by_centre),
+                            (period, period is not None),
+                            ("_row", use_row),
+                            ("_column", use_column),
+                        )
+                        if used
+                    ]
+                    distinct = Count("case", distinct=True)
+                    records = (
+                        annotated.values(*group).annotate(_n=distinct)
+                        if group
+                        else [annotated.aggregate(_n=distinct)]
+                    )
+                    for r in records:
+                        key = (
+                            r["_centre"] if by_centre else NETWORK,
+                            r["_month"]
+                            if period == "_month"
+                            else f"Q{r['_quarter']}"
+                            if period
+                            else YEAR,
+                            (row[0], r["_row"]) if use_row else TOTAL,
+                            (column[0], r["_column"]) if use_column else TOTAL,
+                        )
+                        found[key] = r["_n"]
+    return found
 
 
 def status_at(model, moment: datetime) -> Coalesce:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from clients.models import Case
+from referrals.models import Referral
 from reports.disclosure import TOTAL
 from reports.models import Release
 from reports.periods import cutoff
@@ -16,7 +17,9 @@ from reports.queries import publications
 from reports.releases import _known, release_for
 from reports.scope import coordinator_scope
 from reports.tasks import make_releases
+from sessions import services as counselling
 from tests.factories import CentreFactory, make_case
+from tests.referrals.conftest import make_partner, refer
 
 from .attacker import worked_out
 from .conftest import YEAR as YEAR_ENDED
@@ -96,3 +99,26 @@ def test_the_night_task_makes_every_release_once(coordinator, holder, other_cent
         f"network:{other_centre.network_id}",
         f"centre:{lone.pk}",
     }
+
+
+def test_five_events_of_one_person_are_one_person(coordinator, holder, network):
+    """Five sessions or referrals of one client count five, but stand for one person."""
+    health = make_partner(network, "Health centre", "health")
+    case = make_case(holder)
+    moment = timezone.make_aware(datetime(THIS_YEAR, 3, 10, 11))
+    for _ in range(5):
+        refer(holder, case, health, type="health")
+    Referral.objects.filter(case=case).update(sent_at=moment)
+    for day in range(1, 6):
+        counselling.session_record(
+            actor=holder,
+            case=case,
+            data={"held_on": date(THIS_YEAR, 3, day), "duration_minutes": 30},
+        )
+    scope = coordinator_scope(coordinator)
+    made = publications(scope.unit, THIS_YEAR, date(THIS_YEAR, 6, 15), 5)
+    assert made["referrals"].cell(None, YEAR).value == 5
+    assert made["referrals"].cell(None, YEAR).hidden
+    assert made["referrals"].cell(None, "Q1", ("type", "health"), ("status", "waiting")).hidden
+    assert made["sessions"].cell(None, 3).value == 5
+    assert made["sessions"].cell(None, 3).hidden
