@@ -24,7 +24,7 @@ from .queries import medians, publications
 @dataclass
 class Released:
     publications: dict[str, Publication]
-    medians: dict[tuple, float]  # (centre node, period node) → days, published ones only
+    medians: dict[tuple, int]  # (centre node, period node) → weeks, published ones only
 
 
 def release_for(scope, year: int, today: date, k: int) -> Released:
@@ -56,7 +56,7 @@ def _make(scope, year: int, today: date, month: date, k: int) -> Release:
 
 
 def _medians(scope, year: int, today: date, k: int, closings: Publication) -> list:
-    """The median days from intake to outcome per centre, for the network and per quarter and
+    """The median weeks from intake to outcome per centre, for the network and per quarter and
     year: only where the count of closed cases is published, at least k, and the same."""
     shown = []
     for part in ["year", *(quarter.lower() for quarter in QUARTERS)]:
@@ -67,7 +67,8 @@ def _medians(scope, year: int, today: date, k: int, closings: Publication) -> li
             node = closings.node_of(centre)
             cell = closings.cells.get((node, period.node, TOTAL, TOTAL))
             if cell and not cell.hidden and days is not None and n >= k and cell.value == n:
-                shown.append([node, period.node, round(days)])
+                # In whole weeks: a median is one person's duration, not to the day.
+                shown.append([node, period.node, round(days / 7)])
     return shown
 
 

@@ -22,7 +22,7 @@ from .queries import CLOSING_BREAKDOWNS, OPENING_BREAKDOWNS
 from .releases import release_for
 
 HIDDEN = "x"
-MEDIAN_LABEL = _("Median days from intake to outcome")
+MEDIAN_LABEL = _("Median weeks from intake to outcome")
 CHOSEN = object()
 
 FIRST_CASE = ("case", "first")
@@ -129,13 +129,13 @@ class Report:
 
     @property
     def median(self) -> str | None:
-        """The median days from intake to outcome, as released: only where the number of
+        """The median weeks from intake to outcome, as released: only where the number of
         closed cases it is taken from is published and at least k."""
         if not self.broken_down:
             return None
         node = self.publications["closings"].node_of(self.centre.pk if self.centre else None)
-        days = self.released.medians.get((node, self.node))
-        return None if days is None else number_format(days)
+        weeks = self.released.medians.get((node, self.node))
+        return None if weeks is None else number_format(weeks)
 
     def _measures(self, **where) -> list[Figure]:
         return [self.figure(name, row=row, **where) for name, row, _label in MEASURES]
