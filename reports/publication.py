@@ -13,12 +13,9 @@ broken down by quarter and year only.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-
-from django.core.cache import cache
 
 from .disclosure import TOTAL, Cell, protect_cells
 
@@ -29,7 +26,6 @@ QUARTER_MONTHS = {quarter: MONTHS[3 * i : 3 * i + 3] for i, quarter in enumerate
 NETWORK = "network"
 PERIODS = (*MONTHS, *QUARTERS, YEAR)
 HIDDEN_CELL = Cell(0, complementary=True)
-ALGORITHM = 3  # in the cache key: a change to the protection never serves an old result
 
 
 @dataclass(frozen=True)
@@ -94,18 +90,9 @@ def build(
         **{key: 0 for key in values if min(_months_of(key[1])) > last_month},
         **(known or {}),
     }
-    structure = (ALGORITHM, centres, rows, columns, k)
-    digest = hashlib.sha256(
-        repr(
-            (structure, sorted(values.items(), key=repr), sorted(known.items(), key=repr))
-        ).encode()
+    cells = protect_cells(
+        values, _lines(centres, rows, columns), k, level=_level, known=known, people=people
     )
-    cache_key = f"reports:publication:{digest.hexdigest()}"
-    cells = cache.get(cache_key)
-    if cells is None:
-        lines = _lines(centres, rows, columns)
-        cells = protect_cells(values, lines, k, level=_level, known=known, people=people)
-        cache.set(cache_key, cells, timeout=24 * 3600)
     return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
 
 

@@ -249,7 +249,7 @@ class Report:
             [(("category", code), label) for code, label in bins.GOAL_CATEGORIES],
             _("Category"),
             [((status, code), label) for code, label in bins.GOAL_STATUSES],
-            rates=[(_("Achieved"), [(status, "achieved")], [TOTAL])],
+            rates=[(_("Share achieved"), [(status, "achieved")], [TOTAL])],
         )
 
     def referrals(self) -> Table:
@@ -263,8 +263,8 @@ class Report:
             _("Type"),
             [((s, code), label) for code, label, _statuses in bins.REFERRAL_GROUPS],
             rates=[
-                (_("Accepted"), [(s, "accepted"), (s, "completed")], answered),
-                (_("Completed"), [(s, "completed")], [(s, "accepted"), (s, "completed")]),
+                (_("Acceptance rate"), [(s, "accepted"), (s, "completed")], answered),
+                (_("Completion rate"), [(s, "completed")], [(s, "accepted"), (s, "completed")]),
             ],
         )
 

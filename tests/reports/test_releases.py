@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Case
@@ -122,3 +123,24 @@ def test_five_events_of_one_person_are_one_person(coordinator, holder, network):
     assert made["referrals"].cell(None, "Q1", ("type", "health"), ("status", "waiting")).hidden
     assert made["sessions"].cell(None, 3).value == 5
     assert made["sessions"].cell(None, 3).hidden
+
+
+def test_a_rate_is_not_shown_when_a_count_it_comes_from_is_hidden(
+    web, coordinator, holder, network
+):
+    """Five completed, one declined and two cancelled training referrals: the acceptance rate
+    (5 of 6) would give the lone refusal back, so it is not shown; the completion rate (5 of
+    5) is."""
+    training = make_partner(network, "Training centre", "training_work")
+    moment = timezone.make_aware(datetime(THIS_YEAR, 3, 10, 11))
+    for status in ["completed"] * 5 + ["declined"] + ["cancelled"] * 2:
+        case = make_case(holder)
+        refer(holder, case, training, type="training")
+        Referral.objects.filter(case=case).update(sent_at=moment, status=status)
+    page = web(coordinator).get(reverse("reports_dashboard"), {"year": THIS_YEAR})
+    table = page.context["tables"]["referrals"]
+    row = next(r for r in table.rows if r.label == "Training")
+    by_column = dict(zip(table.columns, row.figures, strict=True))
+    assert str(by_column["Completed"]) == "5" and str(by_column["Declined"]) == "x"
+    assert by_column["Acceptance rate"] == "–"
+    assert by_column["Completion rate"] == "100 %"
