@@ -76,9 +76,10 @@ def _known(scope, year: int, month: date) -> dict[str, dict]:
     """What the earlier releases of the year published, by publication. Figures of the
     network as a whole count only while the network has the same centres."""
     known: dict[str, dict] = {}
-    for earlier in Release.objects.filter(unit=scope.label, year=year, month__lt=month).order_by(
-        "month", "k"
-    ):
+    # Earlier months, and this month's release at another threshold (k raised meanwhile):
+    # the one being made does not exist yet.
+    earlier_releases = Release.objects.filter(unit=scope.label, year=year, month__lte=month)
+    for earlier in earlier_releases.order_by("month", "k"):
         same_centres = earlier.centres == scope.unit
         for name, dumped in earlier.figures.items():
             for key, value in _cells(dumped):

@@ -144,3 +144,12 @@ def test_a_rate_is_not_shown_when_a_count_it_comes_from_is_hidden(
     assert str(by_column["Completed"]) == "5" and str(by_column["Declined"]) == "x"
     assert by_column["Acceptance rate"] == "–"
     assert by_column["Completion rate"] == "100 %"
+
+
+def test_raising_k_mid_month_keeps_what_was_shown_known(coordinator, holder):
+    scope = coordinator_scope(coordinator)
+    close(holder, 6, 1)
+    in_february = date(THIS_YEAR, 2, 15)
+    release_for(scope, THIS_YEAR, in_february, 5)
+    known = _known(scope, THIS_YEAR, cutoff(in_february).date())
+    assert known["closings"][(coordinator.centre_id, 1, TOTAL, TOTAL)] == 6
