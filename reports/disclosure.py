@@ -94,6 +94,7 @@ def protect_cells(
     level: Callable[[Key], int],
     known: Mapping[Key, int] | None = None,
     people: Mapping[Key, int] | None = None,
+    withheld: set[Key] | frozenset = frozenset(),
 ) -> dict[Key, Cell]:
     """Protect a linked set of counts. ``level`` says how aggregated a cell is (0 for the
     finest); aggregates are hidden as partners only when nothing finer is left.
@@ -104,7 +105,10 @@ def protect_cells(
     audit counts it as published.
 
     ``people``, for counts of events (sessions, referrals), says how many cases stand behind
-    each: five referrals of one person are one person, and small too."""
+    each: five referrals of one person are one person, and small too.
+
+    ``withheld`` cells are not published whatever their value (a breakdown of a period still
+    running): hidden from the start, they neither need a partner nor count as one."""
     if k < 2:
         raise ValueError("The threshold k must be at least 2.")
     members = [(*parts, total) for parts, total in lines]
@@ -119,7 +123,10 @@ def protect_cells(
     fixed = {key for key, value in (known or {}).items() if values.get(key) == value}
     people = people or {}
     primary = {key for key, value in values.items() if 0 < value < k or 0 < people.get(key, k) < k}
-    hidden = set(primary)
+    hidden = primary | set(withheld)
+    # Withheld, not small: not published now, published once its period is over; it neither
+    # needs a partner nor counts as one.
+    uncounted = fixed | (set(withheld) - primary)
 
     def hide(key: Key, pending: list[int]) -> None:
         hidden.add(key)
@@ -128,7 +135,7 @@ def protect_cells(
     def pair_up(pending: list[int]) -> None:
         while pending:
             line = members[pending.pop()]
-            if sum(key in hidden and key not in fixed for key in line) != 1:
+            if sum(key in hidden and key not in uncounted for key in line) != 1:
                 continue
             candidates = [key for key in line if key not in hidden and key not in fixed]
             if candidates:

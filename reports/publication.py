@@ -90,8 +90,22 @@ def build(
         **{key: 0 for key in values if min(_months_of(key[1])) > last_month},
         **(known or {}),
     }
+    # A breakdown of a quarter or year still running is not published: next month's would
+    # differ from it by exactly that month's breakdown, which is never published.
+    withheld = {
+        key
+        for key in values
+        if min(_months_of(key[1])) <= last_month < max(_months_of(key[1]))
+        and (key[3] != TOTAL or (key[2] != TOTAL and not rows.monthly))
+    }
     cells = protect_cells(
-        values, _lines(centres, rows, columns), k, level=_level, known=known, people=people
+        values,
+        _lines(centres, rows, columns),
+        k,
+        level=_level,
+        known=known,
+        people=people,
+        withheld=withheld,
     )
     return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
 

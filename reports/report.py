@@ -120,7 +120,8 @@ class Report:
 
     @property
     def broken_down(self) -> bool:
-        return not self.period.is_month
+        """Breakdowns are published for a quarter or a year once it is over."""
+        return not self.period.is_month and self.period_months == self.period.months
 
     # -- key figures ---------------------------------------------------------------------------
 

@@ -224,3 +224,16 @@ def test_what_was_published_before_stays_known():
         _lines([1], ROWS, COLUMNS),
     )
     assert visible and not {key for key in exposed if now.cells[key].primary}
+
+
+def test_a_running_quarter_is_not_broken_down():
+    """Found in review: February's Q1 by outcome, then March's, differ by March's breakdown."""
+    people = [(0, 1, "a", "north", "f")] * 10 + [(0, 2, "b", "south", "m")] * 6
+    publication = build([1], ROWS, COLUMNS, counts_of(people, [1]), K, last_month=2)
+    assert not publication.cell(1, "Q1").hidden  # the running quarter's total: the months'
+    for key, cell in publication.cells.items():
+        if key[1] in ("Q1", YEAR) and (key[2], key[3]) != (TOTAL, TOTAL):
+            assert cell.hidden, key
+    ended = build([1], ROWS, COLUMNS, counts_of(people, [1]), K, last_month=3)
+    assert ended.cell(1, "Q1", ("outcome", "a")).value == 10
+    assert not ended.cell(1, "Q1", ("outcome", "a")).hidden
