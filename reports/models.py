@@ -19,6 +19,8 @@ class Release(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.DateField(_("released"))  # the first day of the month of release
     k = models.PositiveSmallIntegerField(_("threshold"))
+    # The shape of the figures (bins, tables) it was made for: a new shape makes a new release.
+    schema = models.PositiveSmallIntegerField(default=1, editable=False)
     figures = models.JSONField(_("published figures"))
     medians = models.JSONField(_("published medians"), default=list)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -28,7 +30,7 @@ class Release(models.Model):
         verbose_name_plural = _("releases of figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year", "month", "k"], name="one_release_per_month"
+                fields=["unit", "year", "month", "k", "schema"], name="one_release_per_month"
             )
         ]
         indexes = [models.Index(fields=["unit", "year", "month"], name="release_unit_year")]

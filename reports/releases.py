@@ -27,9 +27,16 @@ class Released:
     medians: dict[tuple, int]  # (centre node, period node) → weeks, published ones only
 
 
+# Raise when the bins or tables change: releases of an older shape are then made anew (they
+# stay known to the new ones), never served with tables they do not have.
+SCHEMA = 1
+
+
 def release_for(scope, year: int, today: date, k: int) -> Released:
     month = cutoff(today).date()
-    found = Release.objects.filter(unit=scope.label, year=year, month=month, k=k).first()
+    found = Release.objects.filter(
+        unit=scope.label, year=year, month=month, k=k, schema=SCHEMA
+    ).first()
     if found is None:
         found = _make(scope, year, today, month, k)
     return _read(found)
@@ -44,6 +51,7 @@ def _make(scope, year: int, today: date, month: date, k: int) -> Release:
         year=year,
         month=month,
         k=k,
+        schema=SCHEMA,
         figures={name: _dump(publication) for name, publication in made.items()},
         medians=_medians(scope, year, today, k, made["closings"]),
     )
@@ -51,7 +59,7 @@ def _make(scope, year: int, today: date, month: date, k: int) -> Release:
         with transaction.atomic():
             release.save()
     except IntegrityError:  # another reader made it first: theirs is the release
-        release = Release.objects.get(unit=scope.label, year=year, month=month, k=k)
+        release = Release.objects.get(unit=scope.label, year=year, month=month, k=k, schema=SCHEMA)
     return release
 
 
@@ -76,8 +84,8 @@ def _known(scope, year: int, month: date) -> dict[str, dict]:
     """What the earlier releases of the year published, by publication. Figures of the
     network as a whole count only while the network has the same centres."""
     known: dict[str, dict] = {}
-    # Earlier months, and this month's release at another threshold (k raised meanwhile):
-    # the one being made does not exist yet.
+    # Earlier months, and this month's release at another threshold (k raised meanwhile) or of
+    # an older shape: the one being made does not exist yet.
     earlier_releases = Release.objects.filter(unit=scope.label, year=year, month__lte=month)
     for earlier in earlier_releases.order_by("month", "k"):
         same_centres = earlier.centres == scope.unit

@@ -153,3 +153,15 @@ def test_raising_k_mid_month_keeps_what_was_shown_known(coordinator, holder):
     release_for(scope, THIS_YEAR, in_february, 5)
     known = _known(scope, THIS_YEAR, cutoff(in_february).date())
     assert known["closings"][(coordinator.centre_id, 1, TOTAL, TOTAL)] == 6
+
+
+def test_a_release_of_an_older_shape_is_made_anew(coordinator, holder, monkeypatch):
+    from reports import releases
+
+    scope = coordinator_scope(coordinator)
+    close(holder, 6, 1)
+    in_february = date(THIS_YEAR, 2, 15)
+    release_for(scope, THIS_YEAR, in_february, 5)
+    monkeypatch.setattr(releases, "SCHEMA", releases.SCHEMA + 1)
+    release_for(scope, THIS_YEAR, in_february, 5)
+    assert sorted(Release.objects.values_list("schema", flat=True)) == [1, 2]
