@@ -16,6 +16,7 @@ from django.db.models import (
     Aggregate,
     CharField,
     Count,
+    DateTimeField,
     DurationField,
     F,
     OuterRef,
@@ -271,7 +272,8 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
 
     goals = Goal.objects.filter(
         case__centre_id__in=centres, created_at__gte=start, created_at__lt=end
-    ).annotate(status_then=status_at(Goal, cutoff(today)))
+    ).annotate(_moment=_quarter_end("created_at", year, today))
+    goals = goals.annotate(status_then=status_at(Goal, OuterRef("_moment")))
     row, column = ("category", F("category")), ("status", F("status_then"))
     counts = _count(goals, "case__centre_id", ExtractMonth("created_at"), row, column)
     people = _people(goals, centres, "case__centre_id", "created_at", row, column)
@@ -286,7 +288,8 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
 
     referrals = Referral.objects.filter(
         bins.not_draft(), case__centre_id__in=centres, sent_at__gte=start, sent_at__lt=end
-    ).annotate(status_then=status_at(Referral, cutoff(today)))
+    ).annotate(_moment=_quarter_end("sent_at", year, today))
+    referrals = referrals.annotate(status_then=status_at(Referral, OuterRef("_moment")))
     row = ("type", F("type"))
     counts = _count(
         referrals, "case__centre_id", ExtractMonth("sent_at"), row, ("status", F("status_then"))
@@ -361,10 +364,25 @@ def _people(queryset, centres, centre: str, date_field: str, row=None, column=No
     return found
 
 
-def status_at(model, moment: datetime) -> Coalesce:
-    """A row's status as it stood at ``moment``, from its history: a goal achieved or a
-    referral answered today shows when this month is over, with the month's other changes,
-    not from one day to the next. Rows without history from before fall back to their status."""
+def _quarter_end(date_field: str, year: int, today: date) -> DbCase:
+    """The end of the quarter a row's date falls in (or the cutoff, for the running quarter)."""
+    boundaries = [timezone.make_aware(datetime(year, month, 1)) for month in (4, 7, 10)]
+    boundaries.append(timezone.make_aware(datetime(year + 1, 1, 1)))
+    ends = [min(boundary, cutoff(today)) for boundary in boundaries]
+    return DbCase(
+        *[
+            When(**{f"{date_field}__lt": boundary}, then=Value(end))
+            for boundary, end in zip(boundaries, ends, strict=True)
+        ],
+        output_field=DateTimeField(),
+    )
+
+
+def status_at(model, moment) -> Coalesce:
+    """A row's status as it stood at ``moment``, from its history. Goals and referrals count by
+    their status at the end of the quarter they were set or sent in: a quarter's figures do not
+    change once it is over, and a change today never shows from one day to the next. Rows
+    without history from before fall back to their status."""
     history = model.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
     then = history.order_by("-history_date", "-history_id").values("status")[:1]
     return Coalesce(Subquery(then, output_field=CharField()), F("status"))
