@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import Case as DbCase
 from django.db.models import (
-    Aggregate,
     CharField,
     Count,
     DateTimeField,
-    DurationField,
     F,
     OuterRef,
     QuerySet,
@@ -25,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models import Case as DbCase
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
@@ -48,22 +46,6 @@ CLOSING_BREAKDOWNS = [
     bins.DURATION,
 ]
 OPENING_BREAKDOWNS = [bins.REGION, bins.RESIDENCE, bins.AGE, bins.GENDER]
-
-
-class Median(Aggregate):
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    allow_distinct = False
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            function="casework_median",
-            template="%(function)s(%(expressions)s)",
-            **extra_context,
-        )
 
 
 def window(year: int, today: date) -> tuple[datetime, datetime]:
@@ -93,7 +75,7 @@ def _count(queryset: QuerySet, centre: str, month, row=None, column=None) -> dic
     }
 
 
-def _closed(centres, year, today) -> QuerySet:
+def closed_in(centres, year, today) -> QuerySet:
     start, end = window(year, today)
     return Case.objects.filter(centre_id__in=centres, closed_at__gte=start, closed_at__lt=end)
 
@@ -243,7 +225,7 @@ def publications(
 
 
 def _publications(centres: list[int], year: int, today: date, k: int, build) -> dict:
-    closed = _closed(centres, year, today).exclude(outcome="")
+    closed = closed_in(centres, year, today).exclude(outcome="")
     counts, partitions = _breakdown_counts(
         closed, "closed_at", ("outcome", F("outcome")), CLOSING_BREAKDOWNS, k
     )
@@ -386,22 +368,3 @@ def status_at(model, moment) -> Coalesce:
     history = model.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
     then = history.order_by("-history_date", "-history_id").values("status")[:1]
     return Coalesce(Subquery(then, output_field=CharField()), F("status"))
-
-
-def medians(centres: list[int], period: Period, today: date) -> dict:
-    """The median time from intake to outcome, in days, and the number of cases it is taken
-    from: per centre and for all ``centres`` together, for the cases closed in ``period``."""
-    closed = _closed(centres, period.year, today).exclude(outcome="")
-    if period.node != YEAR:
-        closed = closed.annotate(_month=ExtractMonth("closed_at")).filter(_month__in=period.months)
-    duration = Median(F("closed_at") - F("opened_at"), output_field=DurationField())
-    result = {}
-    for row in closed.order_by().values("centre_id").annotate(n=Count("pk"), median=duration):
-        result[row["centre_id"]] = (row["n"], _days(row["median"]))
-    together = closed.order_by().aggregate(n=Count("pk"), median=duration)
-    result[None] = (together["n"], _days(together["median"]))
-    return result
-
-
-def _days(duration) -> float | None:
-    return None if duration is None else duration.total_seconds() / 86400

@@ -15,10 +15,11 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from .disclosure import TOTAL, Cell
+from .medians import medians
 from .models import Release
 from .periods import Period, cutoff
 from .publication import NETWORK, QUARTERS, Axis, Publication
-from .queries import medians, publications
+from .queries import publications
 
 
 @dataclass

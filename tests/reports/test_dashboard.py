@@ -342,7 +342,7 @@ def test_grouping_sets_count_what_one_query_per_breakdown_counts(holder, centre,
     closed_cases(3, month=2, gender="female", country_of_origin="MA", birth_date=date(1990, 5, 1))
     closed_cases(2, month=7, outcome="other", residence_situation="dublin")
     today = timezone.localdate()
-    closed = queries._closed([centre.pk], YEAR, today)
+    closed = queries.closed_in([centre.pk], YEAR, today)
     outcome = ("outcome", F("outcome"))
     breakdowns = queries.CLOSING_BREAKDOWNS
     one_scan = queries._breakdown_counts(
