@@ -36,6 +36,16 @@ class ReportFilter(forms.Form):
         self.fields["part"].choices = [(code, part_label(code)) for code, _label in PARTS]
         self.unknown = sorted(set(self.data) - KNOWN) if self.is_bound else []
 
+    @staticmethod
+    def year_asked(data, today: date) -> int:
+        """The year asked for when it is one of the choices, else the default: the centres a
+        coordinator may choose depend on it (``scope.units_of``)."""
+        try:
+            year = int(data.get("year") or 0)
+        except (TypeError, ValueError):
+            year = 0
+        return year if year in years(today) else years(today)[0]
+
     def clean_centre(self):
         code = self.cleaned_data["centre"] or self.scope.default_code
         self.scope.centre(code)  # a centre that is not theirs: 404, not a message

@@ -23,6 +23,10 @@ class Release(models.Model):
     schema = models.PositiveSmallIntegerField(default=1, editable=False)
     figures = models.JSONField(_("published figures"))
     medians = models.JSONField(_("published medians"), default=list)
+    # Not published, never shown: the finest counts it was made from, so that the next releases
+    # take the months released here as they were (``ledger``), and the regions it merged.
+    ledger = models.JSONField(_("counts of the released months"), default=dict, editable=False)
+    regions = models.JSONField(_("merged regions"), default=dict, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
@@ -37,3 +41,8 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year} ({self.month:%Y-%m})"
+
+    @property
+    def last_month(self) -> int:
+        """The last month of ``year`` it counts (0: none yet)."""
+        return 12 if self.month.year > self.year else self.month.month - 1

@@ -81,15 +81,12 @@ def build(
 ) -> Publication:
     """``counts`` holds the finest figures, keyed ``(centre, month, row, column)``: a row bin
     (or ``TOTAL`` when the rows have no bins) against a column bin of every partition (or
-    ``TOTAL``). Everything else is added up here and the whole is protected."""
+    ``TOTAL``). Everything else is added up here and the whole is protected.
+
+    ``known`` holds what was published before, keyed ``(key, the last month it counted)``."""
     # One order for every caller: the protection must not depend on who asks.
     centres = tuple(sorted(centres))
     values = _values(centres, rows, columns, counts)
-    # Periods not begun by ``last_month`` are zero, and every reader knows it.
-    known = {
-        **{key: 0 for key in values if min(_months_of(key[1])) > last_month},
-        **(known or {}),
-    }
     # A breakdown of a quarter or year still running is not published: next month's would
     # differ from it by exactly that month's breakdown, which is never published.
     withheld = {
@@ -98,16 +95,46 @@ def build(
         if min(_months_of(key[1])) <= last_month < max(_months_of(key[1]))
         and (key[3] != TOTAL or (key[2] != TOTAL and not rows.monthly))
     }
+    # Periods not begun by ``last_month`` are zero, and every reader knows it.
+    zeros = {key: 0 for key in values if min(_months_of(key[1])) > last_month}
+    earlier, linked = _linked(values, known or {})
     cells = protect_cells(
         values,
-        _lines(centres, rows, columns),
+        _lines(centres, rows, columns) + linked,
         k,
         level=_level,
-        known=known,
+        known={**zeros, **earlier},
         people=people,
         withheld=withheld,
     )
+    cells = {key: cell for key, cell in cells.items() if not isinstance(key[1], tuple)}
     return Publication(centres=centres, rows=rows, columns=columns, k=k, cells=cells)
+
+
+def _linked(values: dict, known: Mapping[tuple, int]) -> tuple[dict, list]:
+    """What readers know, as constants of this publication. A figure released when its period
+    had ended is the same figure now (released months are frozen: ``ledger``). A figure of a
+    period then still running is the sum of the months it counted, all frozen since: it
+    becomes a cell of its own, tied to them by a line, so that it and this month's figures
+    are audited together. Added to ``values``; returns the known values and the lines."""
+    earlier: dict[tuple, int] = {}
+    lines = []
+    for (key, through), value in known.items():
+        centre, period, row, column = key
+        months = [month for month in _months_of(period) if month <= through]
+        if len(months) == len(_months_of(period)):
+            earlier[key] = value
+            continue
+        parts = [(centre, month, row, column) for month in months]
+        if not parts or any(part not in values for part in parts):
+            continue
+        if len(parts) == 1:
+            earlier[parts[0]] = value
+        elif sum(values[part] for part in parts) == value:
+            total = (centre, ("to", period, through), row, column)
+            values[total] = earlier[total] = value
+            lines.append((parts, total))
+    return earlier, lines
 
 
 def _months_of(period) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -33,6 +34,7 @@ from sessions.models import Goal, Session
 
 from . import bins
 from .disclosure import TOTAL
+from .ledger import Ledger
 from .periods import Period, cutoff
 from .publication import NETWORK, YEAR, Axis, Publication
 from .publication import build as _build
@@ -86,9 +88,9 @@ def _opened(centres, year, today) -> QuerySet:
 
 
 def _breakdown_counts(
-    queryset, date_field, row, breakdowns, k, *, grouping_sets: bool | None = None
+    queryset, date_field, row, breakdowns, *, grouping_sets: bool | None = None
 ) -> tuple[dict, list]:
-    """Counts against every breakdown, with the regions coarsened for the whole year.
+    """Counts against every breakdown, in its bins (regions not merged yet: ``_build``).
 
     On PostgreSQL one scan of the cases gives every breakdown (GROUP BY GROUPING SETS); SQLite
     has no grouping sets, and gets one GROUP BY per breakdown."""
@@ -109,12 +111,8 @@ def _breakdown_counts(
     counts: dict = {}
     partitions = []
     for breakdown in breakdowns:
-        codes = [code for code, _label in breakdown.bins]
-        by_bin = _rebinned(found[breakdown.code], breakdown.band)
-        if breakdown is bins.REGION:
-            by_bin, codes = coarsen_regions(by_bin, k)
-        counts.update(by_bin)
-        partitions.append((breakdown.code, tuple(codes)))
+        counts.update(_rebinned(found[breakdown.code], breakdown.band))
+        partitions.append((breakdown.code, tuple(code for code, _label in breakdown.bins)))
     return counts, partitions
 
 
@@ -160,14 +158,24 @@ def _grouping_sets(queryset, date_field, row, breakdowns) -> dict[str, dict]:
     return found
 
 
-def coarsen_regions(counts: dict, k: int) -> tuple[dict, list[str]]:
-    """Regions with fewer than k people in the year (all centres together, zeros included) are
-    merged into the rest of their continent, so no published row is a region of one person and
-    the merged ones are not told apart from the empty ones."""
-    totals: dict[str, int] = defaultdict(int)
-    for (_centre, _month, _row, (_partition, region)), n in counts.items():
-        totals[region] += n
-    merged = {region for region in bins.REGION_CONTINENT if totals[region] < k}
+def coarsen_regions(
+    counts: dict, k: int, merged: list[str] | None = None, prior: dict | None = None
+) -> tuple[dict, list[str], list[str]]:
+    """Regions are merged into the rest of their continent when they hold fewer than k people
+    (all centres together, zeros included) in the year so far and in ``prior`` (last year's
+    counts), so no published row is a region of one person and the merged ones are not told
+    apart from the empty ones. ``merged`` fixes them instead: a year keeps the regions of its
+    first release, or a region leaving the rest of its continent would give away the people
+    of the others (the old merged figure less the new one).
+
+    Returns the counts, the region codes shown, and the regions merged."""
+    if merged is None:
+        totals: dict[str, int] = defaultdict(int)
+        for source in (counts, prior or {}):
+            for (_centre, _month, _row, column), n in source.items():
+                if column != TOTAL and column[0] == bins.REGION.code:
+                    totals[column[1]] += n
+        merged = [region for region in bins.REGION_CONTINENT if totals[region] < k]
     codes = []
     for continent in bins.CONTINENT_REST:
         regions = [r for r, c in bins.REGION_CONTINENT.items() if c == continent]
@@ -176,11 +184,11 @@ def coarsen_regions(counts: dict, k: int) -> tuple[dict, list[str]]:
             codes.append(f"rest_{continent}")
     codes.append(bins.NOT_RECORDED)
     coarse: dict = defaultdict(int)
-    for (centre, month, row, (partition, region)), n in counts.items():
-        if region in merged:
-            region = f"rest_{bins.REGION_CONTINENT[region]}"
-        coarse[(centre, month, row, (partition, region))] += n
-    return dict(coarse), codes
+    for (centre, month, row, column), n in counts.items():
+        if column != TOTAL and column[0] == bins.REGION.code and column[1] in merged:
+            column = (column[0], f"rest_{bins.REGION_CONTINENT[column[1]]}")
+        coarse[(centre, month, row, column)] += n
+    return dict(coarse), codes, sorted(merged)
 
 
 @contextmanager
@@ -200,15 +208,57 @@ def _snapshot():
         yield
 
 
+@dataclass
+class Made:
+    """A year's publications, with what a release keeps of how they were made."""
+
+    publications: dict[str, Publication] = field(default_factory=dict)
+    ledger: dict[str, dict] = field(default_factory=dict)  # the counts used, per publication
+    regions: dict[str, list[str]] = field(default_factory=dict)  # the regions merged
+
+
 def publications(
     centres: list[int], year: int, today: date, k: int, known: dict | None = None
 ) -> dict[str, Publication]:
-    """Every publication of a year for a set of centres protected together. ``known`` holds,
-    per publication, the figures its readers know already (``releases``)."""
+    """Every publication of a year for a set of centres protected together, counted afresh."""
+    return count(centres, year, today, k, known=known).publications
+
+
+def count(
+    centres: list[int],
+    year: int,
+    today: date,
+    k: int,
+    *,
+    known: dict | None = None,
+    ledger: Ledger | None = None,
+    regions: dict | None = None,
+    prior: dict | None = None,
+) -> Made:
+    """Count and protect a year's publications.
+
+    ``known`` holds, per publication, the figures its readers know already, with the last
+    month each was counted to; ``ledger`` the months released already, taken as released;
+    ``regions`` the regions the year merges (from its first release), or else ``prior``,
+    last year's counts, helps decide them (``releases``)."""
     ended = Period(year).ended_months(today)
-    known = known or {}
+    known, ledger, regions, prior = known or {}, ledger or Ledger(), regions or {}, prior or {}
+    made = Made()
 
     def build(name, rows, columns, counts, k, people=None):
+        counts = ledger.apply(name, counts)
+        made.ledger[name] = counts
+        if any(partition == bins.REGION.code for partition, _codes in columns.partitions):
+            counts, codes, made.regions[name] = coarsen_regions(
+                counts, k, regions.get(name), prior.get(name)
+            )
+            columns = Axis(
+                tuple(
+                    (partition, tuple(codes) if partition == bins.REGION.code else bins_)
+                    for partition, bins_ in columns.partitions
+                ),
+                monthly=columns.monthly,
+            )
         return _build(
             centres,
             rows,
@@ -221,13 +271,14 @@ def publications(
         )
 
     with _snapshot():
-        return _publications(centres, year, today, k, build)
+        made.publications = _publications(centres, year, today, k, build)
+    return made
 
 
 def _publications(centres: list[int], year: int, today: date, k: int, build) -> dict:
     closed = closed_in(centres, year, today).exclude(outcome="")
     counts, partitions = _breakdown_counts(
-        closed, "closed_at", ("outcome", F("outcome")), CLOSING_BREAKDOWNS, k
+        closed, "closed_at", ("outcome", F("outcome")), CLOSING_BREAKDOWNS
     )
     outcome_axis = Axis((("outcome", tuple(code for code, _l in bins.OUTCOMES)),))
     result = {"closings": build("closings", outcome_axis, Axis(tuple(partitions)), counts, k)}
@@ -235,9 +286,7 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
     opened = _opened(centres, year, today)
     # A client's first case or a later one: "new clients" and "cases opened" in one publication.
     first = DbCase(When(number=1, then=Value("first")), default=Value("later"))
-    counts, partitions = _breakdown_counts(
-        opened, "opened_at", ("case", first), OPENING_BREAKDOWNS, k
-    )
+    counts, partitions = _breakdown_counts(opened, "opened_at", ("case", first), OPENING_BREAKDOWNS)
     case_axis = Axis((("case", ("first", "later")),), monthly=True)
     result["openings"] = build("openings", case_axis, Axis(tuple(partitions)), counts, k)
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
+from . import ledger
 from .disclosure import TOTAL, Cell
+from .ledger import ledger_for
 from .medians import medians
 from .models import Release
 from .periods import Period, cutoff
 from .publication import NETWORK, QUARTERS, Axis, Publication
-from .queries import publications
+from .queries import count
 
 
 @dataclass
@@ -30,22 +32,59 @@ class Released:
 
 # Raise when the bins or tables change: releases of an older shape are then made anew (they
 # stay known to the new ones), never served with tables they do not have.
-SCHEMA = 1
+SCHEMA = 2
+# The advisory locks of the releases, one per year: (LOCK_SPACE, year).
+LOCK_SPACE = 7301
 
 
 def release_for(scope, year: int, today: date, k: int) -> Released:
     month = cutoff(today).date()
-    found = Release.objects.filter(
-        unit=scope.label, year=year, month=month, k=k, schema=SCHEMA
-    ).first()
+    found = _find(scope, year, month, k)
     if found is None:
-        found = _make(scope, year, today, month, k)
+        with transaction.atomic():
+            # One release of a year at a time: the next one (this unit's next month, another
+            # unit sharing a centre) must know what this one published, and take its months.
+            _lock(year)
+            found = _find(scope, year, month, k) or _make(scope, year, today, month, k)
     return _read(found)
 
 
+def _find(scope, year: int, month: date, k: int) -> Release | None:
+    return Release.objects.filter(
+        unit=scope.label, year=year, month=month, k=k, schema=SCHEMA
+    ).first()
+
+
+def _lock(year: int) -> None:
+    """Held to the end of the transaction. SQLite writes one at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, year])
+
+
 def _make(scope, year: int, today: date, month: date, k: int) -> Release:
-    known = _known(scope, year, month)
-    made = publications(scope.unit, year, today, k, known=known)
+    first = (
+        Release.objects.filter(unit=scope.label, year=year, schema=SCHEMA)
+        .order_by("created_at", "pk")
+        .only("regions")
+        .first()
+    )
+    made = count(
+        scope.unit,
+        year,
+        today,
+        k,
+        known=_known(scope, year, month),
+        ledger=ledger_for(scope.unit, year, SCHEMA),
+        regions=first.regions if first else None,
+        prior=None if first else _prior(scope, year),
+    )
+    earlier = (
+        Release.objects.filter(unit=scope.label, year=year, schema=SCHEMA, month__lt=month)
+        .order_by("-month", "-created_at")
+        .only("month", "year", "medians")
+        .first()
+    )
     release = Release(
         unit=scope.label,
         centres=scope.unit,
@@ -53,8 +92,10 @@ def _make(scope, year: int, today: date, month: date, k: int) -> Release:
         month=month,
         k=k,
         schema=SCHEMA,
-        figures={name: _dump(publication) for name, publication in made.items()},
-        medians=_medians(scope, year, today, k, made["closings"]),
+        figures={name: _dump(publication) for name, publication in made.publications.items()},
+        medians=_medians(scope, year, today, k, made.publications["closings"], earlier),
+        ledger={name: ledger.dump(counts) for name, counts in made.ledger.items()},
+        regions=made.regions,
     )
     try:
         with transaction.atomic():
@@ -64,13 +105,34 @@ def _make(scope, year: int, today: date, month: date, k: int) -> Release:
     return release
 
 
-def _medians(scope, year: int, today: date, k: int, closings: Publication) -> list:
+def _prior(scope, year: int) -> dict:
+    """Last year's counts, which help decide the regions a year shows on their own."""
+    last = (
+        Release.objects.filter(unit=scope.label, year=year - 1, schema=SCHEMA)
+        .order_by("-month", "-created_at")
+        .only("ledger")
+        .first()
+    )
+    if last is None:
+        return {}
+    return {
+        name: {ledger.key_of(key): n for *key, n in stored} for name, stored in last.ledger.items()
+    }
+
+
+def _medians(
+    scope, year: int, today: date, k: int, closings: Publication, earlier: Release | None
+) -> list:
     """The median weeks from intake to outcome per centre, for the network and per quarter and
-    year: only where the count of closed cases is published, at least k, and the same."""
+    year: only where the count of closed cases is published, at least k, and the same. A
+    period that had ended by the last release keeps that release's median, or its silence."""
     shown = []
     for part in ["year", *(quarter.lower() for quarter in QUARTERS)]:
         period = Period(year, part)
         if not period.ended_months(today):
+            continue
+        if earlier is not None and max(period.months) <= earlier.last_month:
+            shown += [entry for entry in earlier.medians if entry[1] == period.node]
             continue
         for centre, (n, days) in medians(scope.unit, period, today).items():
             node = closings.node_of(centre)
@@ -82,21 +144,28 @@ def _medians(scope, year: int, today: date, k: int, closings: Publication) -> li
 
 
 def _known(scope, year: int, month: date) -> dict[str, dict]:
-    """What the earlier releases of the year published, by publication. Figures of the
-    network as a whole count only while the network has the same centres."""
+    """What the earlier releases of the year published, by publication, keyed ``(figure,
+    the last month it counted)``: this unit's releases, and, for its centres, any other unit's
+    that held them. Figures of a network as a whole count only for the same centres."""
     known: dict[str, dict] = {}
     # Earlier months, and this month's release at another threshold (k raised meanwhile) or of
     # an older shape: the one being made does not exist yet.
-    earlier_releases = Release.objects.filter(unit=scope.label, year=year, month__lte=month)
-    for earlier in earlier_releases.order_by("month", "k"):
-        same_centres = earlier.centres == scope.unit
+    earlier_releases = Release.objects.filter(year=year, month__lte=month)
+    holding = [
+        pk
+        for pk, centres in earlier_releases.values_list("pk", "centres")
+        if set(centres) & set(scope.unit)
+    ]
+    earlier_releases = earlier_releases.filter(pk__in=holding).defer("ledger")
+    for earlier in earlier_releases.order_by("month", "k", "pk"):
+        ours = earlier.unit == scope.label and earlier.centres == scope.unit
         for name, dumped in earlier.figures.items():
             for key, value in _cells(dumped):
-                if key[0] == NETWORK and not same_centres:
+                if key[0] == NETWORK and not ours:
                     continue
                 if key[0] != NETWORK and key[0] not in scope.unit:
                     continue
-                known.setdefault(name, {})[key] = value
+                known.setdefault(name, {})[(key, earlier.last_month)] = value
     return known
 
 
@@ -115,7 +184,7 @@ def _dump(publication: Publication) -> dict:
 
 def _cells(dumped: dict):
     for *key, value in dumped["cells"]:
-        yield tuple(tuple(part) if isinstance(part, list) else part for part in key), value
+        yield ledger.key_of(key), value
 
 
 def _read(release: Release) -> Released:

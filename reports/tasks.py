@@ -21,8 +21,8 @@ def make_releases() -> int:
     a release already made this month is left as it is)."""
     today = timezone.localdate()
     made = 0
-    for scope in every_unit():
-        for year in years(today)[:2]:
+    for year in years(today)[:2]:
+        for scope in every_unit(year):
             release_for(scope, year, today, settings.CASEWORK_REPORT_THRESHOLD)
             made += 1
     log.info("Reports: %d releases in place for %s", made, today.strftime("%Y-%m"))

@@ -21,8 +21,8 @@ from .scope import coordinator_scope
 
 
 def _report(request: HttpRequest, *, quiet: bool = False) -> tuple[Report, ReportFilter]:
-    scope = coordinator_scope(request.user)
     today = timezone.localdate()
+    scope = coordinator_scope(request.user, ReportFilter.year_asked(request.GET, today))
     form = ReportFilter(request.GET or None, scope=scope, today=today)
     valid = form.is_valid() if form.is_bound else True
     if not valid and not quiet:

@@ -346,10 +346,10 @@ def test_grouping_sets_count_what_one_query_per_breakdown_counts(holder, centre,
     outcome = ("outcome", F("outcome"))
     breakdowns = queries.CLOSING_BREAKDOWNS
     one_scan = queries._breakdown_counts(
-        closed, "closed_at", outcome, breakdowns, 5, grouping_sets=True
+        closed, "closed_at", outcome, breakdowns, grouping_sets=True
     )
     one_each = queries._breakdown_counts(
-        closed, "closed_at", outcome, breakdowns, 5, grouping_sets=False
+        closed, "closed_at", outcome, breakdowns, grouping_sets=False
     )
     assert one_scan == one_each
     assert sum(n for key, n in one_scan[0].items() if key[3][0] == "gender") == 5
