@@ -129,7 +129,7 @@ def _medians(
     shown = []
     for part in ["year", *(quarter.lower() for quarter in QUARTERS)]:
         period = Period(year, part)
-        if not period.ended_months(today):
+        if period.ended_months(today) != period.months:  # shown once the period is over
             continue
         if earlier is not None and max(period.months) <= earlier.last_month:
             shown += [entry for entry in earlier.medians if entry[1] == period.node]
