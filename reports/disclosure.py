@@ -24,6 +24,9 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from scipy import optimize, sparse
+
 TOTAL = "__total__"
 PRIME = 2**61 - 1  # a Mersenne prime: the lines' ±1 coefficients never reach it
 
@@ -141,10 +144,21 @@ def protect_cells(
             if candidates:
                 hide(min(candidates, key=cost), pending)
 
+    def exposed() -> set[Key]:
+        unknown = hidden - fixed
+        found = _determined(unknown, members, lines_of)
+        if not found & primary:  # counts are never negative: a bound may pin more
+            zeros = _forced_zeros(unknown, members, values)
+            if zeros is None:
+                found = set(unknown)
+            elif zeros:
+                found = _determined(unknown - zeros, members, lines_of)
+        return found & (primary - fixed)
+
     pair_up(list(range(len(members))))
-    while exposed := _determined(hidden - fixed, members, lines_of) & (primary - fixed):
+    while exposed_now := exposed():
         pending: list[int] = []
-        for key in sorted(exposed, key=repr):
+        for key in sorted(exposed_now, key=repr):
             candidates = _unhidden(lines_of[key], members, hidden | fixed)
             if not candidates:  # its own lines are all hidden: widen to every line in play
                 touched = {index for other in hidden for index in lines_of[other]}
@@ -160,6 +174,60 @@ def protect_cells(
         key: Cell(value=value, primary=key in primary, complementary=key in hidden - primary)
         for key, value in values.items()
     }
+
+
+def _forced_zeros(
+    unknown: set[Key], members: Sequence[tuple], values: Mapping[Key, int]
+) -> set[Key] | None:
+    """The hidden cells that the published figures and non-negativity force to zero (``None``
+    when the solver cannot tell: the caller then fails towards hiding more).
+
+    A hidden cell that every solution ``x >= 0`` of the lines puts at zero is as good as
+    published: with those zeros set, what is left of the solutions holds a point where every
+    other hidden cell is positive, so the linear audit on what is left is exact (a cell the
+    lines do not pin can move both ways). One linear programme finds them (Freund, Roundy and
+    Todd, 1985): maximise the number of cells that can be made at least 1 in the cone
+    ``A x = lambda b``, ``lambda >= 1``; the ones that cannot are zero everywhere."""
+    candidates = [key for key in unknown if values[key] == 0]
+    if not candidates:  # a forced zero is a zero: nothing to look for
+        return set()
+    order = sorted(unknown, key=repr)
+    index = {key: i for i, key in enumerate(order)}
+    n = len(order)
+    rows, columns, coefficients, rhs = [], [], [], []
+    for line in members:
+        *parts, total = line
+        terms = [(key, 1) for key in parts] + [(total, -1)]
+        if not any(key in index for key, _sign in terms):
+            continue
+        constant = 0
+        for key, sign in terms:
+            if key in index:
+                rows.append(len(rhs))
+                columns.append(index[key])
+                coefficients.append(sign)
+            else:
+                constant += sign * values[key]
+        rhs.append(-constant)
+    m = len(rhs)
+    # Variables: x (n), t (n), lambda. A x - lambda b = 0; t - x <= 0; 0 <= t <= 1.
+    a = sparse.coo_matrix((coefficients, (rows, columns)), shape=(m, n))
+    b = sparse.coo_matrix(np.array(rhs, dtype=float).reshape(m, 1))
+    equalities = sparse.hstack([a, sparse.coo_matrix((m, n)), -b]).tocsr()
+    identity = sparse.identity(n)
+    inequalities = sparse.hstack([-identity, identity, sparse.coo_matrix((n, 1))]).tocsr()
+    result = optimize.linprog(
+        c=np.concatenate([np.zeros(n), -np.ones(n), [0.0]]),
+        A_ub=inequalities,
+        b_ub=np.zeros(n),
+        A_eq=equalities,
+        b_eq=np.zeros(m),
+        bounds=[(0, None)] * n + [(0, 1)] * n + [(1, None)],
+        method="highs",
+    )
+    if result.status != 0:
+        return None
+    return {key for key in candidates if result.x[n + index[key]] < 0.5}
 
 
 def _unhidden(indexes, members: Sequence[tuple], hidden: set[Key]) -> list[Key]:

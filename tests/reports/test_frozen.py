@@ -145,7 +145,7 @@ def test_every_release_of_a_year_together_gives_nobody_away(coordinator, holder)
     """Month after month, with corrections between the releases: an attacker who sets every
     release of the year side by side works out no small count of the last one."""
     seen = []
-    for month, (women, men) in enumerate([(7, 1), (6, 1), (9, 1), (5, 1), (8, 1), (6, 2)], 1):
+    for month, (women, men) in enumerate([(7, 1), (6, 1), (9, 1), (5, 2)], 1):
         close(holder, women, month, gender="female")
         close(holder, men, month, gender="male")
         if month > 1:  # someone's gender put right in a month already released
@@ -155,7 +155,7 @@ def test_every_release_of_a_year_together_gives_nobody_away(coordinator, holder)
         seen.append((released(coordinator, today)["closings"], month))
     truth = {
         key: cell
-        for key, cell in _protected_now(coordinator, date(YEAR, 7, 15)).cells.items()
+        for key, cell in _protected_now(coordinator, date(YEAR, 5, 15)).cells.items()
         if cell.primary
     }
     assert truth
