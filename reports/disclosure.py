@@ -131,29 +131,42 @@ def protect_cells(
     # needs a partner nor counts as one.
     uncounted = fixed | (set(withheld) - primary)
 
+    forced: set[Key] = set()  # hidden, but pinned to zero by the bounds: no partner at all
+
     def hide(key: Key, pending: list[int]) -> None:
         hidden.add(key)
         pending.extend(lines_of[key])
 
+    def useful(key: Key) -> bool:
+        """A zero in a line whose published total is zero would be pinned to zero at once."""
+        return values[key] != 0 or not any(
+            values[members[index][-1]] == 0 and members[index][-1] not in hidden
+            for index in lines_of[key]
+        )
+
+    def choose(candidates: list[Key]) -> Key:
+        return min([key for key in candidates if useful(key)] or candidates, key=cost)
+
     def pair_up(pending: list[int]) -> None:
         while pending:
             line = members[pending.pop()]
-            if sum(key in hidden and key not in uncounted for key in line) != 1:
+            counted = [key for key in line if key in hidden and key not in uncounted]
+            if sum(key not in forced for key in counted) != 1:
                 continue
             candidates = [key for key in line if key not in hidden and key not in fixed]
             if candidates:
-                hide(min(candidates, key=cost), pending)
+                hide(choose(candidates), pending)
 
     def exposed() -> set[Key]:
         unknown = hidden - fixed
-        found = _determined(unknown, members, lines_of)
-        if not found & primary:  # counts are never negative: a bound may pin more
-            zeros = _forced_zeros(unknown, members, values)
-            if zeros is None:
-                found = set(unknown)
-            elif zeros:
-                found = _determined(unknown - zeros, members, lines_of)
-        return found & (primary - fixed)
+        # Counts are never negative: a hidden cell every solution puts at zero is as good as
+        # published, and may pin others down with it.
+        zeros = _forced_zeros(unknown, members, values)
+        if zeros is None:  # the solver could not tell: hide more, or fail closed
+            return primary - fixed
+        forced.clear()
+        forced.update(zeros)
+        return _determined(unknown - zeros, members, lines_of) & (primary - fixed)
 
     pair_up(list(range(len(members))))
     while exposed_now := exposed():
@@ -164,7 +177,7 @@ def protect_cells(
                 touched = {index for other in hidden for index in lines_of[other]}
                 candidates = _unhidden(touched, members, hidden | fixed)
             if candidates:
-                hide(min(candidates, key=cost), pending)
+                hide(choose(candidates), pending)
         if not pending:
             # Nothing left to hide next to what is still exposed. Fail closed: publish nothing.
             hidden.update(values)
@@ -261,11 +274,14 @@ def _determined(
 
 def _eliminate(equations: list[dict[Key, int]], lines_of: Mapping[Key, list[int]]) -> set[Key]:
     """The unknowns that Gauss-Jordan elimination pins to a single value (a reduced row with
-    one unknown left), in the integers modulo a prime. Sparse rows; the pivot is the unknown in
-    the fewest lines, which keeps the rows short."""
+    one unknown left), in the integers modulo a prime. Sparse rows, and for every unknown the
+    rows that hold it, so that a new pivot is cleared from just those; the pivot is the
+    unknown in the fewest lines, which keeps the rows short."""
     pivots: dict[Key, dict[Key, int]] = {}
+    holding: dict[Key, set[Key]] = defaultdict(set)  # unknown → the pivots whose row holds it
     for row in equations:
         row = dict(row)
+        # Reduced rows hold no other pivot: subtracting them brings in no new one.
         for pivot in [key for key in row if key in pivots]:
             factor = row.get(pivot)
             if factor:
@@ -275,18 +291,30 @@ def _eliminate(equations: list[dict[Key, int]], lines_of: Mapping[Key, list[int]
         pivot = min(row, key=lambda key: (len(lines_of[key]), repr(key)))
         inverse = pow(row[pivot], -1, PRIME)
         row = {key: value * inverse % PRIME for key, value in row.items()}
-        for other in pivots.values():
-            factor = other.get(pivot)
-            if factor:
-                _subtract(other, row, factor)
+        for other in list(holding[pivot]):
+            other_row = pivots[other]
+            _subtract(other_row, row, other_row[pivot], other, holding)
         pivots[pivot] = row
+        for key in row:
+            holding[key].add(pivot)
     return {pivot for pivot, row in pivots.items() if len(row) == 1}
 
 
-def _subtract(row: dict[Key, int], pivot_row: Mapping[Key, int], factor: int) -> None:
+def _subtract(
+    row: dict[Key, int],
+    pivot_row: Mapping[Key, int],
+    factor: int,
+    name: Key = None,
+    holding: dict[Key, set[Key]] | None = None,
+) -> None:
+    """``row -= factor * pivot_row``; ``holding`` (for the row ``name``) kept up to date."""
     for key, value in pivot_row.items():
         result = (row.get(key, 0) - factor * value) % PRIME
         if result:
+            if holding is not None and key not in row:
+                holding[key].add(name)
             row[key] = result
-        else:
-            row.pop(key, None)
+        elif key in row:
+            del row[key]
+            if holding is not None:
+                holding[key].discard(name)

@@ -16,7 +16,7 @@ from .test_publication import COLUMNS, ROWS, K, counts_of, people_of
 
 
 @given(people_of)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_no_small_count_is_pinned_by_the_published_figures_and_non_negativity(people):
     centres = [1, 2]
     publication = build(centres, ROWS, COLUMNS, counts_of(people, centres), K)
