@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework.models import Centre
@@ -20,6 +22,7 @@ from reports.releases import release_for
 from reports.scope import coordinator_scope, every_unit, units_of
 from sessions import services as counselling
 from sessions.models import Session
+from tests.conftest import require_service
 from tests.factories import CentreFactory, make_case
 
 from .attacker import worked_out_over_time
@@ -190,3 +193,15 @@ def test_the_whole_year_is_released_as_its_months_were(coordinator, holder):
     january = released(coordinator, date(YEAR + 1, 1, 15))["closings"]
     assert december.cell(None, 11).value == january.cell(None, 11).value == 6
     assert january.cell(None, WHOLE_YEAR).value == 11
+
+
+def test_a_release_is_made_under_the_years_lock_and_read_without_it(coordinator, holder):
+    """One release of a year at a time: the next one must find this one's ledger."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL (advisory locks)")
+    close(holder, 6, 1)
+    with CaptureQueriesContext(connection) as making:
+        released(coordinator, date(YEAR, 2, 15))
+    with CaptureQueriesContext(connection) as reading:
+        released(coordinator, date(YEAR, 2, 15))
+    assert any("pg_advisory_xact_lock" in q["sql"] for q in making.captured_queries)
+    assert not any("pg_advisory_xact_lock" in q["sql"] for q in reading.captured_queries)
