@@ -1,8 +1,10 @@
 """Settings, driven by the environment.
 
 The defaults are the embedded set-up of `make run`: SQLite, kombu's filesystem broker under
-var/, DEBUG on. Production differs only by environment variables (DATABASE_URL,
-CELERY_BROKER_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS, EMAIL_URL, ...).
+var/, DEBUG on. Production differs only by environment variables: CASEWORK_PROFILE=production,
+with which the settings refuse to start unless DEBUG is off and SECRET_KEY, ALLOWED_HOSTS, a
+PostgreSQL DATABASE_URL, a Redis CELERY_BROKER_URL and an SMTP EMAIL_URL are set, and turn on
+HTTPS redirects, HSTS and secure cookies (deploy/README.md).
 """
 
 from pathlib import Path
@@ -18,8 +20,15 @@ VAR_DIR = Path(environ.Env().str("CASEWORK_VAR_DIR", default=str(BASE_DIR / "var
 env = environ.Env()
 env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
 
+# The profile: "demo" (`make run`, the tests) or "production", which refuses to start unless
+# everything a production installation needs is set (``production_problems``).
+PROFILE = env.str("CASEWORK_PROFILE", default="demo")
+if PROFILE not in ("demo", "production"):
+    raise ImproperlyConfigured('CASEWORK_PROFILE must be "demo" or "production".')
+PRODUCTION = PROFILE == "production"
+
 DEMO_SECRET_KEY = "casework-insecure-demo-key-never-use-in-production"  # noqa: S105
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("With DEBUG off, SECRET_KEY must be set to a long random value.")
@@ -102,7 +111,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -115,6 +127,21 @@ GUARDIAN_RENDER_403 = False
 # django-simple-history: history models carry their own view permission.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Behind nginx, which terminates TLS and says so in X-Forwarded-Proto (deploy/).
+if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+# Argon2 for new and changed passwords; older hashes still check, and are upgraded on login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -234,3 +261,23 @@ for folder in (VAR_DIR, STATIC_ROOT, BROKER_DIR / "queue", BROKER_DIR / "control
 CASEWORK_REPORT_THRESHOLD = env.int("CASEWORK_REPORT_THRESHOLD", default=5)
 if CASEWORK_REPORT_THRESHOLD < 5:
     raise ImproperlyConfigured("CASEWORK_REPORT_THRESHOLD may be raised above 5, never lowered.")
+
+
+def production_problems() -> list[str]:
+    """What keeps this environment from being a production installation."""
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    if "ALLOWED_HOSTS" not in env.ENVIRON:
+        problems.append("ALLOWED_HOSTS must name the site's host names")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        problems.append("CELERY_BROKER_URL must point at Redis")
+    if EMAIL_CONFIG["EMAIL_BACKEND"].endswith(("console.EmailBackend", "locmem.EmailBackend")):
+        problems.append("EMAIL_URL must point at an SMTP server")
+    return problems
+
+
+if PRODUCTION and (problems := production_problems()):
+    raise ImproperlyConfigured("Not a production set-up: " + "; ".join(problems) + ".")
