@@ -48,8 +48,12 @@ def page(chromium, live_server, transactional_db) -> Iterator[Page]:
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
+    # Every browser test also checks that the content security policy blocked nothing.
+    blocked = []
+    tab.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     yield tab
     context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture
