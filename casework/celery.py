@@ -3,9 +3,25 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
 app = Celery("casework")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _task_request_id(task_id=None, **_kwargs) -> None:
+    """Log records written while a task runs carry the task's id (``casework.logs``)."""
+    from casework.logs import request_id
+
+    request_id.set(task_id or "-")
+
+
+@task_postrun.connect
+def _task_done(**_kwargs) -> None:
+    from casework.logs import request_id
+
+    request_id.set("-")

@@ -44,7 +44,8 @@ def test_the_production_settings_are_hardened():
     script = (
         "from django.conf import settings as s; "
         "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
-        "s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER[0], s.PASSWORD_HASHERS[0].split('.')[-1])"
+        "s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER[0], s.PASSWORD_HASHERS[0].split('.')[-1], "
+        "s.LOGGING['handlers']['console']['formatter'])"
     )
     result = manage("shell", "-c", script, **PRODUCTION)
     assert result.returncode == 0, result.stderr
@@ -56,6 +57,7 @@ def test_the_production_settings_are_hardened():
         "True",
         "HTTP_X_FORWARDED_PROTO",
         "Argon2PasswordHasher",
+        "json",
     ]
 
 
