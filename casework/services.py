@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import RuleBroken
 from .models import Role, User, UserRole
+
+security_log = logging.getLogger("casework.security")
 
 
 def _set_roles(*, actor: User, user: User, roles: Iterable[str]) -> None:
@@ -95,3 +103,21 @@ def user_update(
     locked.save()
     _set_roles(actor=actor, user=locked, roles=roles)
     return locked
+
+
+def user_unlock(*, actor: User, user: User) -> None:
+    """Lift a lockout after repeated failed sign-ins (django-axes), for a user of the admin's
+    centre. The security log keeps who unlocked whom, by id."""
+    _require_centre_admin(actor)
+    locked = User.objects.get(pk=user.pk, centre_id=actor.centre_id)
+    axes_reset(username=locked.username)
+    security_log.info("Sign-in unlocked: user %s by centre admin %s", locked.pk, actor.pk)
+
+
+def is_locked_out(user: User) -> bool:
+    """Whether the account is locked now: its failed sign-ins within the cool-off period,
+    from every browser, reach the limit (as django-axes counts them)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(username=user.username, attempt_time__gte=since)
+    total = failures.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    return total >= settings.AXES_FAILURE_LIMIT

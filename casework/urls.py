@@ -31,6 +31,7 @@ urlpatterns = [
     path("centre/users/", views.centre_users, name="centre_users"),
     path("centre/users/new/", views.centre_user_create, name="centre_user_create"),
     path("centre/users/<id:pk>/", views.centre_user_edit, name="centre_user_edit"),
+    path("centre/users/<id:pk>/unlock/", views.centre_user_unlock, name="centre_user_unlock"),
     path("centre/access-log/", views.access_log, name="access_log"),
     path("", include("clients.urls")),
     path("", include("sessions.urls")),

@@ -18,7 +18,7 @@ from .errors import RuleBroken
 from .forms import AccessLogFilterForm, LanguageForm, UserCreateForm, UserEditForm
 from .models import AccessLog, User, UserRole
 from .paging import paginate
-from .services import user_create, user_update
+from .services import is_locked_out, user_create, user_unlock, user_update
 
 
 @login_required
@@ -133,8 +133,18 @@ def centre_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "casework/centre_user_form.html",
-        {"form": form, "edited_user": user, "creating": False},
+        {"form": form, "edited_user": user, "creating": False, "locked": is_locked_out(user)},
     )
+
+
+@login_required
+@require_POST
+def centre_user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    admin = _require_centre_admin(request)
+    user = _centre_user_or_404(admin, pk)
+    user_unlock(actor=admin, user=user)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": user})
+    return redirect("centre_user_edit", pk=user.pk)
 
 
 @login_required

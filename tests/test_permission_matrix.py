@@ -77,6 +77,12 @@ MATRIX = {
         None,
         expect(404, centre_admin=200, superuser=200),
     ),
+    "centre_user_unlock": (
+        "post",
+        lambda f: {"pk": f["holder"].pk},
+        {},
+        expect(404, centre_admin=302, superuser=302),
+    ),
     "access_log": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
     "caseload": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
     "client_create": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
