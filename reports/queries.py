@@ -17,15 +17,13 @@ from django.db.models import Case as DbCase
 from django.db.models import (
     CharField,
     Count,
-    DateTimeField,
     F,
     OuterRef,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from clients.models import Case
@@ -34,9 +32,10 @@ from sessions.models import Goal, Session
 
 from . import bins
 from .disclosure import TOTAL
+from .events import people_behind, quarter_end, status_at
 from .ledger import Ledger
 from .periods import Period, cutoff
-from .publication import NETWORK, YEAR, Axis, Publication
+from .publication import Axis, Publication
 from .publication import build as _build
 
 CLOSING_BREAKDOWNS = [
@@ -298,16 +297,16 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
         held_on__lt=timezone.localtime(end).date(),
     )
     counts = _count(held, "case__centre_id", ExtractMonth("held_on"))
-    people = _people(held, centres, "case__centre_id", "held_on")
+    people = people_behind(held, centres, "case__centre_id", "held_on")
     result["sessions"] = build("sessions", Axis(), Axis(), counts, k, people)
 
     goals = Goal.objects.filter(
         case__centre_id__in=centres, created_at__gte=start, created_at__lt=end
-    ).annotate(_moment=_quarter_end("created_at", year, today))
+    ).annotate(_moment=quarter_end("created_at", year, today))
     goals = goals.annotate(status_then=status_at(Goal, OuterRef("_moment")))
     row, column = ("category", F("category")), ("status", F("status_then"))
     counts = _count(goals, "case__centre_id", ExtractMonth("created_at"), row, column)
-    people = _people(goals, centres, "case__centre_id", "created_at", row, column)
+    people = people_behind(goals, centres, "case__centre_id", "created_at", row, column)
     result["goals"] = build(
         "goals",
         Axis((("category", tuple(c for c, _l in bins.GOAL_CATEGORIES)),)),
@@ -319,7 +318,7 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
 
     referrals = Referral.objects.filter(
         bins.not_draft(), case__centre_id__in=centres, sent_at__gte=start, sent_at__lt=end
-    ).annotate(_moment=_quarter_end("sent_at", year, today))
+    ).annotate(_moment=quarter_end("sent_at", year, today))
     referrals = referrals.annotate(status_then=status_at(Referral, OuterRef("_moment")))
     row = ("type", F("type"))
     counts = _count(
@@ -333,7 +332,9 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
         ],
         output_field=CharField(),
     )
-    people = _people(referrals, centres, "case__centre_id", "sent_at", row, ("status", answer))
+    people = people_behind(
+        referrals, centres, "case__centre_id", "sent_at", row, ("status", answer)
+    )
     result["referrals"] = build(
         "referrals",
         Axis((("type", tuple(c for c, _l in bins.REFERRAL_TYPES)),)),
@@ -343,77 +344,3 @@ def _publications(centres: list[int], year: int, today: date, k: int, build) -> 
         people,
     )
     return result
-
-
-def _people(queryset, centres, centre: str, date_field: str, row=None, column=None) -> dict:
-    """For counts of events: how many distinct cases stand behind each figure, for every
-    figure the publication has (per centre and for the network; by month as totals, by
-    quarter and for the year with and without rows and columns). Distinct counts do not add
-    up, so each level is its own GROUP BY — made once a month, with the release."""
-    annotated = queryset.annotate(
-        _centre=F(centre),
-        _month=ExtractMonth(date_field),
-        _quarter=ExtractQuarter(date_field),
-        **({"_row": row[1]} if row else {}),
-        **({"_column": column[1]} if column else {}),
-    ).order_by()
-    found = {}
-    levels = [True, False] if len(centres) > 1 else [True]
-    for by_centre in levels:
-        for period in ("_month", "_quarter", None):
-            broken_down = period != "_month"
-            for use_row in (True, False) if row and broken_down else (False,):
-                for use_column in (True, False) if column and broken_down else (False,):
-                    group = [
-                        name
-                        for name, used in (
-                            ("_centre", by_centre),
-                            (period, period is not None),
-                            ("_row", use_row),
-                            ("_column", use_column),
-                        )
-                        if used
-                    ]
-                    distinct = Count("case", distinct=True)
-                    records = (
-                        annotated.values(*group).annotate(_n=distinct)
-                        if group
-                        else [annotated.aggregate(_n=distinct)]
-                    )
-                    for r in records:
-                        key = (
-                            r["_centre"] if by_centre else NETWORK,
-                            r["_month"]
-                            if period == "_month"
-                            else f"Q{r['_quarter']}"
-                            if period
-                            else YEAR,
-                            (row[0], r["_row"]) if use_row else TOTAL,
-                            (column[0], r["_column"]) if use_column else TOTAL,
-                        )
-                        found[key] = r["_n"]
-    return found
-
-
-def _quarter_end(date_field: str, year: int, today: date) -> DbCase:
-    """The end of the quarter a row's date falls in (or the cutoff, for the running quarter)."""
-    boundaries = [timezone.make_aware(datetime(year, month, 1)) for month in (4, 7, 10)]
-    boundaries.append(timezone.make_aware(datetime(year + 1, 1, 1)))
-    ends = [min(boundary, cutoff(today)) for boundary in boundaries]
-    return DbCase(
-        *[
-            When(**{f"{date_field}__lt": boundary}, then=Value(end))
-            for boundary, end in zip(boundaries, ends, strict=True)
-        ],
-        output_field=DateTimeField(),
-    )
-
-
-def status_at(model, moment) -> Coalesce:
-    """A row's status as it stood at ``moment``, from its history. Goals and referrals count by
-    their status at the end of the quarter they were set or sent in: a quarter's figures do not
-    change once it is over, and a change today never shows from one day to the next. Rows
-    without history from before fall back to their status."""
-    history = model.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
-    then = history.order_by("-history_date", "-history_id").values("status")[:1]
-    return Coalesce(Subquery(then, output_field=CharField()), F("status"))
