@@ -18,7 +18,14 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://127.0.0.1:1025",
 }
-SET_BY_US = {*PRODUCTION, "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+# Ours, and the browser tests' (Playwright's loop, which a deployment never has).
+SET_BY_US = {
+    *PRODUCTION,
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def manage(*arguments: str, **env: str) -> subprocess.CompletedProcess:
