@@ -230,3 +230,23 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.at:%H:%M:%S}"
+
+
+class BackupCode(models.Model):
+    """A single-use code that stands in for the authenticator app once (a lost phone).
+
+    Only a keyed digest is stored, so a database dump alone reveals no usable code."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("backup code")
+        verbose_name_plural = _("backup codes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="unique_backup_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"backup code {self.pk} of user {self.user_id}"

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import two_factor
 from .errors import RuleBroken
 from .models import Role, User, UserRole
 
@@ -112,6 +113,13 @@ def user_unlock(*, actor: User, user: User) -> None:
     locked = User.objects.get(pk=user.pk, centre_id=actor.centre_id)
     axes_reset(username=locked.username)
     security_log.info("Sign-in unlocked: user %s by centre admin %s", locked.pk, actor.pk)
+
+
+def user_reset_two_factor(*, actor: User, user: User) -> None:
+    """Remove a user's authenticator app and backup codes (a lost phone), for a user of the
+    admin's centre; they set up a new app at their next sign-in."""
+    _require_centre_admin(actor)
+    two_factor.reset(user=User.objects.get(pk=user.pk, centre_id=actor.centre_id), actor=actor)
 
 
 def is_locked_out(user: User) -> bool:

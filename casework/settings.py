@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_countries",
     "casework",
     "clients",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "casework.idle.IdleTimeoutMiddleware",
+    "casework.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "casework.middleware.NoStoreForSignedInMiddleware",
@@ -155,6 +159,14 @@ if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION):  # the client's address, as
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Two-factor sign-in (an authenticator app, or a backup code): required for every account in
+# production, optional in the demo. Wrong codes slow down: 1, 2, 4… seconds between tries.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Casework")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# A sign-in ends after this many minutes without activity (0: never); a warning comes first.
+IDLE_TIMEOUT_SECONDS = env.int("IDLE_TIMEOUT_MINUTES", default=30) * 60
+IDLE_WARNING_SECONDS = env.int("IDLE_WARNING_SECONDS", default=120)
 # Content security policy: everything from this server, no inline script or style, no frames.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

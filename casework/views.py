@@ -14,11 +14,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import two_factor
 from .errors import RuleBroken
 from .forms import AccessLogFilterForm, LanguageForm, UserCreateForm, UserEditForm
 from .models import AccessLog, User, UserRole
 from .paging import paginate
-from .services import is_locked_out, user_create, user_unlock, user_update
+from .services import (
+    is_locked_out,
+    user_create,
+    user_reset_two_factor,
+    user_unlock,
+    user_update,
+)
 
 
 @login_required
@@ -133,7 +140,13 @@ def centre_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "casework/centre_user_form.html",
-        {"form": form, "edited_user": user, "creating": False, "locked": is_locked_out(user)},
+        {
+            "form": form,
+            "edited_user": user,
+            "creating": False,
+            "locked": is_locked_out(user),
+            "two_factor": two_factor.authenticator(user) is not None,
+        },
     )
 
 
@@ -144,6 +157,19 @@ def centre_user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user = _centre_user_or_404(admin, pk)
     user_unlock(actor=admin, user=user)
     messages.success(request, _("%(name)s can sign in again.") % {"name": user})
+    return redirect("centre_user_edit", pk=user.pk)
+
+
+@login_required
+@require_POST
+def centre_user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    admin = _require_centre_admin(request)
+    user = _centre_user_or_404(admin, pk)
+    user_reset_two_factor(actor=admin, user=user)
+    messages.success(
+        request,
+        _("%(name)s sets up two-factor sign-in again at the next sign-in.") % {"name": user},
+    )
     return redirect("centre_user_edit", pk=user.pk)
 
 

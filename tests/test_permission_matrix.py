@@ -67,6 +67,17 @@ MATRIX = {
     "logout": ("post", NONE, {}, expect(302, anonymous=302)),
     "password_change": ("get", NONE, None, expect(200)),
     "password_change_done": ("get", NONE, None, expect(200)),
+    # Two-factor sign-in: the personas signed in without an app (the demo's optional case);
+    # new codes and turning off need a session verified by a code, the QR a started set-up.
+    "two_factor_verify": ("get", NONE, None, expect(302)),
+    "two_factor_setup": ("get", NONE, None, expect(200)),
+    "two_factor_qr": ("get", NONE, None, expect(404)),
+    "two_factor_backup_codes": ("get", NONE, None, expect(302)),
+    "two_factor_manage": ("get", NONE, None, expect(200)),
+    "two_factor_new_codes": ("post", NONE, {}, expect(404)),
+    "two_factor_turn_off": ("post", NONE, {}, expect(404)),
+    # How long before an idle sign-in ends (idle.js): a JSON answer, never a redirect.
+    "idle_status": ("get", NONE, None, expect(200, anonymous=401)),
     "language_switch": ("post", NONE, {"language": "nl"}, expect(302, anonymous=302)),
     "healthz": ("get", NONE, None, expect(503, anonymous=503)),
     "centre_users": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
@@ -78,6 +89,12 @@ MATRIX = {
         expect(404, centre_admin=200, superuser=200),
     ),
     "centre_user_unlock": (
+        "post",
+        lambda f: {"pk": f["holder"].pk},
+        {},
+        expect(404, centre_admin=302, superuser=302),
+    ),
+    "centre_user_reset_two_factor": (
         "post",
         lambda f: {"pk": f["holder"].pk},
         {},

@@ -23,6 +23,8 @@ def pages(holder, coordinator):
         (None, reverse("login")),
         (None, "/no-such-page/"),
         (holder, reverse("home")),
+        (holder, reverse("two_factor_setup")),
+        (holder, reverse("two_factor_manage")),
         (holder, reverse("client_file", kwargs={"pk": case.client_id})),
         (holder, reverse("case_detail", kwargs={"pk": case.pk})),
         (holder, reverse("client_history", kwargs={"pk": case.client_id})),

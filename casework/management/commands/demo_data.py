@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.models import Centre, Network, ReminderEmail, Role, User, UserRole
+from casework.two_factor import give_demo_authenticator
 from clients import services
 from clients.models import CaseOutcome, CaseStatus, Client, ResidenceSituation
 from referrals import services as referring
@@ -22,6 +23,9 @@ from referrals.models import Partner
 from sessions import services as counselling
 
 DEMO_PASSWORD = "casework-demo"
+# The demo accounts' authenticator key with --two-factor (RFC 6238's test key; demo only):
+# base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ, SHA-1, 30 seconds, 6 digits.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 USERS = [
     # username, first name, last name, centre code, roles
@@ -73,11 +77,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument(
+            "--two-factor",
+            action="store_true",
+            help="Give every demo account an authenticator app with the demo key "
+            "(base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ), as a production set-up requires.",
+        )
 
-    def handle(self, *args, logins: bool = False, **options):
+    def handle(self, *args, logins: bool = False, two_factor: bool = False, **options):
         if not logins:
             with transaction.atomic():
                 self._create()
+                if two_factor:
+                    for user in User.objects.filter(username__in=[u[0] for u in USERS] + ["admin"]):
+                        give_demo_authenticator(user, DEMO_TOTP_KEY)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, *_rest, roles in USERS:
             names = ", ".join(str(Role(r).label) for r in roles)
