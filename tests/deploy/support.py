@@ -1,0 +1,127 @@
+"""Helpers for the tests of deploy/: the repository's paths, the Debian tools they run, free
+ports, and an environment without the test run's own settings.
+
+These tests never skip: a missing tool fails with the Debian package that brings it, so a CI
+machine without it cannot pass by leaving the deployment untested.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DEPLOY = REPO / "deploy"
+
+# Settings the test run or CI may have set, which a subprocess must not inherit.
+INHERITED_SETTINGS = (
+    "CASEWORK_PROFILE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "CASEWORK_VAR_DIR",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
+def require_tool(command: str, package: str) -> str:
+    """The tool's path; fails (never skips) when it is missing."""
+    path = shutil.which(command)
+    if path is None:
+        pytest.fail(f"`{command}` is missing: apt-get install {package}")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """The process's environment without Casework's settings and libpq's PG* variables."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in INHERITED_SETTINGS and not name.startswith(("PG", "BACKUP_", "GUNICORN_"))
+    }
+    return {**environment, **extra}
+
+
+def read_env_example(path: Path) -> tuple[dict[str, str], set[str]]:
+    """The NAME=value lines of an example environment file, and the names of the commented-out
+    ones (`# NAME=value`: documented defaults)."""
+    active: dict[str, str] = {}
+    commented: set[str] = set()
+    for line in path.read_text().splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            candidate = stripped.lstrip("#").strip()
+            name, sep, _ = candidate.partition("=")
+            if sep and name.isidentifier() and name.isupper():
+                commented.add(name)
+            continue
+        name, sep, value = stripped.partition("=")
+        assert sep, f"{path.name}: not NAME=value: {line!r}"
+        active[name.strip()] = value.strip()
+    return active, commented
+
+
+@contextlib.contextmanager
+def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[tuple[int, Path, Path]]:
+    """Gunicorn with deploy/gunicorn.conf.py and one worker on a free port: yields the port, its
+    log and its home directory (where a control socket would appear)."""
+    port = free_port()
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    log_path = tmp_path / "gunicorn.log"
+    environment = clean_environment(
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+        CASEWORK_VAR_DIR=str(tmp_path / "var"),
+        HOME=str(home),
+        **env,
+    )
+    environment.pop("XDG_RUNTIME_DIR", None)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(gunicorn), "--config", str(DEPLOY / "gunicorn.conf.py"), "casework.wsgi"],
+            cwd=REPO,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                pytest.fail("gunicorn exited:\n" + log_path.read_text())
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not listen:\n" + log_path.read_text())
+        yield port, log_path, home
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

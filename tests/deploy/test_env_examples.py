@@ -1,0 +1,142 @@
+"""deploy/casework.env.example and deploy/.env.example cannot drift from the settings: every
+variable they name is read by casework/settings.py (or by the deploy file that uses it), every
+variable the production profile needs is there, the examples carry no secret, and once the
+secrets are filled in they pass `manage.py check --deploy`."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from .support import DEPLOY, REPO, clean_environment, read_env_example
+
+NATIVE = DEPLOY / "casework.env.example"
+CONTAINERS = DEPLOY / ".env.example"
+SETTINGS = (REPO / "casework" / "settings.py").read_text()
+# Variables that are not Django settings, and the deploy file that reads each family.
+CONSUMERS = {
+    "GUNICORN_": DEPLOY / "gunicorn.conf.py",
+    "BACKUP_": DEPLOY / "backup.sh",
+    "POSTGRES_": DEPLOY / "compose.yaml",
+    "CASEWORK_SERVER_NAME": DEPLOY / "compose.yaml",
+}
+# What the production profile refuses to start without (production_problems() and the
+# SECRET_KEY check before it).
+PRODUCTION_NEEDS = {
+    "CASEWORK_PROFILE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+}
+SECRETS = {"SECRET_KEY", "POSTGRES_PASSWORD"}
+
+
+def compose_web_environment(values: dict[str, str]) -> dict[str, str]:
+    """The web container's environment as docker compose makes it: env_file, then the
+    service's `environment`, with ${NAME}, ${NAME:?message} and ${NAME:-default} filled in."""
+    web = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["web"]
+
+    def interpolate(text: str) -> str:
+        def value(match: re.Match) -> str:
+            name, operator, fallback = match.group(1), match.group(2), match.group(3)
+            if values.get(name):
+                return values[name]
+            assert operator != ":?", f"{name} is required: {fallback}"
+            return fallback or ""
+
+        return re.sub(r"\$\{(\w+)(?:(:\?|:-)([^}]*))?\}", value, text)
+
+    return {**values, **{k: interpolate(str(v)) for k, v in web["environment"].items()}}
+
+
+def test_the_settings_read_every_variable_the_examples_name():
+    for example in (NATIVE, CONTAINERS):
+        active, commented = read_env_example(example)
+        for name in set(active) | commented:
+            consumer = next((f for p, f in CONSUMERS.items() if name.startswith(p)), None)
+            if consumer is None:
+                assert f'"{name}"' in SETTINGS, f"{example.name}: settings.py never reads {name}"
+            else:
+                assert name in consumer.read_text(), f"{consumer.name} never reads {name}"
+
+
+def test_the_deploy_files_variables_are_documented_in_the_examples():
+    native_active, native_commented = read_env_example(NATIVE)
+    documented = set(native_active) | native_commented
+    gunicorn = set(re.findall(r'"(GUNICORN_\w+)"', (DEPLOY / "gunicorn.conf.py").read_text()))
+    assert {"GUNICORN_BIND", "GUNICORN_WORKERS"} <= gunicorn & documented
+    backup = set(re.findall(r"\$\{(BACKUP_\w+)", (DEPLOY / "backup.sh").read_text()))
+    assert backup - {"BACKUP_DIR"} <= documented  # BACKUP_DIR is fixed by the unit
+
+
+def test_the_native_example_names_everything_production_needs():
+    active, _ = read_env_example(NATIVE)
+    assert set(active) >= PRODUCTION_NEEDS
+    assert active["CASEWORK_PROFILE"] == "production"
+    assert active["DEBUG"] == "false"
+
+
+def test_the_container_example_with_the_compose_file_names_everything_production_needs():
+    active, _ = read_env_example(CONTAINERS)
+    environment = compose_web_environment({**active, "POSTGRES_PASSWORD": "x"})
+    assert set(environment) >= PRODUCTION_NEEDS
+    assert environment["CASEWORK_PROFILE"] == "production"
+    assert environment["DATABASE_URL"].startswith("postgres://casework:x@postgres:5432/")
+
+
+@pytest.mark.parametrize("example", [NATIVE, CONTAINERS], ids=lambda p: p.name)
+def test_the_examples_hold_no_secret(example):
+    active, _ = read_env_example(example)
+    for name in SECRETS & set(active):
+        assert active[name] == "", f"{name} must be left empty in the example"
+    password = re.search(r"://[^:/@]+:([^@]*)@", active["EMAIL_URL"])
+    assert password and password.group(1) == "CHANGE-ME"
+
+
+def manage(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=REPO,
+        env=clean_environment(**environment),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_native_example_as_shipped_refuses_to_start(tmp_path):
+    active, _ = read_env_example(NATIVE)
+    result = manage({**active, "CASEWORK_VAR_DIR": str(tmp_path)}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_native_example_with_its_secret_passes_the_deployment_checks(tmp_path):
+    active, _ = read_env_example(NATIVE)
+    filled = {**active, "SECRET_KEY": secrets.token_urlsafe(50), "CASEWORK_VAR_DIR": str(tmp_path)}
+    result = manage(filled, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_container_set_up_passes_the_deployment_checks(tmp_path):
+    active, _ = read_env_example(CONTAINERS)
+    filled = {**active, "SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "0a1b2c"}
+    environment = compose_web_environment(filled)
+    environment["CASEWORK_VAR_DIR"] = str(tmp_path)  # the image sets /var/lib/casework
+    result = manage(environment, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_container_set_up_refuses_to_start_without_the_database_password():
+    active, _ = read_env_example(CONTAINERS)
+    with pytest.raises(AssertionError, match="POSTGRES_PASSWORD is required"):
+        compose_web_environment(active)

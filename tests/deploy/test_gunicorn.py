@@ -1,0 +1,142 @@
+"""deploy/gunicorn.conf.py: settings from the environment, and an access log that carries the
+path and the request id but never the query string (a search may hold a client's name)."""
+
+from __future__ import annotations
+
+import json
+import runpy
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .support import DEPLOY, REPO, clean_environment, running_gunicorn
+
+CONFIG = DEPLOY / "gunicorn.conf.py"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def load_config(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict:
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_FORWARDED_ALLOW_IPS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONFIG))
+
+
+def test_it_binds_to_the_loopback_by_default(monkeypatch):
+    config = load_config(monkeypatch)
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["forwarded_allow_ips"] == "127.0.0.1"
+
+
+def test_it_takes_its_address_workers_and_trusted_proxy_from_the_environment(monkeypatch):
+    config = load_config(
+        monkeypatch,
+        GUNICORN_BIND="127.0.0.1:8021",
+        GUNICORN_WORKERS="3",
+        GUNICORN_FORWARDED_ALLOW_IPS="10.0.0.2",
+    )
+    assert config["bind"] == ["127.0.0.1:8021"]
+    assert config["workers"] == 3
+    assert config["forwarded_allow_ips"] == "10.0.0.2"
+
+
+def test_it_caps_the_default_number_of_workers(monkeypatch):
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(64)))
+    assert load_config(monkeypatch)["workers"] == 8
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0})
+    assert load_config(monkeypatch)["workers"] == 3
+
+
+def test_it_limits_requests_recycles_workers_and_has_no_control_socket(monkeypatch):
+    config = load_config(monkeypatch)
+    assert config["timeout"] > config["graceful_timeout"] > 0
+    assert config["max_requests"] > 0 < config["max_requests_jitter"]
+    assert config["limit_request_line"] <= 8190
+    assert config["limit_request_fields"] <= 100
+    assert config["limit_request_field_size"] <= 8190
+    assert config["control_socket_disable"] is True
+
+
+def test_the_access_log_format_leaves_out_query_strings_and_referrers(monkeypatch):
+    log_format = load_config(monkeypatch)["access_log_format"]
+    assert "%(U)s" in log_format  # the path alone
+    for atom in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "{raw_uri}"):
+        assert atom not in log_format
+    assert "%({x-request-id}o)s" in log_format
+    assert "%(s)s" in log_format and "%(M)s" in log_format
+
+
+def test_gunicorn_accepts_the_configuration():
+    result = subprocess.run(
+        [str(GUNICORN), "--check-config", "--config", str(CONFIG), "casework.wsgi"],
+        cwd=REPO,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs) -> None:
+        return None
+
+
+def get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """Status and headers of one request, redirects not followed."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (a loopback URL)
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """Gunicorn with this configuration, serving the demo settings."""
+    with running_gunicorn(tmp_path) as (port, log_path, home):
+        get(f"http://127.0.0.1:{port}/healthz", {})  # the worker has booted
+        yield f"http://127.0.0.1:{port}", log_path, home
+
+
+def access_lines(log_path: Path) -> list[dict]:
+    lines = [line for line in log_path.read_text().splitlines() if '"gunicorn.access"' in line]
+    return [json.loads(line) for line in lines]
+
+
+def test_each_request_is_one_json_line_with_its_path_status_and_request_id(gunicorn):
+    base, log_path, _home = gunicorn
+    status, headers = get(
+        f"{base}/partners/?name=Madeleine+Vandersteen", {"X-Request-ID": "proxy-id-0123456789"}
+    )
+    assert status == 302  # to the sign-in page
+    time.sleep(0.3)  # the access log is written after the response
+    entry = next(e for e in access_lines(log_path) if e["path"] == "/partners/")
+    assert entry["status"] == status
+    assert entry["method"] == "GET"
+    assert entry["request_id"] == headers["X-Request-ID"] == "proxy-id-0123456789"
+    assert isinstance(entry["duration_ms"], int)
+    assert "Vandersteen" not in log_path.read_text()
+
+
+def test_an_odd_path_cannot_break_the_json_line(gunicorn):
+    base, log_path, _home = gunicorn
+    get(f"{base}/odd%22path%5C/?q=Vandersteen", {})
+    time.sleep(0.3)
+    paths = [entry["path"] for entry in access_lines(log_path)]
+    assert '/odd"path\\/' in paths
+    assert "Vandersteen" not in log_path.read_text()
+
+
+def test_no_control_socket_is_created(gunicorn):
+    _base, _log_path, home = gunicorn
+    assert not (home / ".gunicorn").exists()
