@@ -3,13 +3,24 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
 app = Celery("casework")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _django_logging(**_kwargs) -> None:
+    """The worker and beat log as the web does (JSON lines in production, with the task's id),
+    not in Celery's own format: Celery leaves logging to this handler."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 @task_prerun.connect

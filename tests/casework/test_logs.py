@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -55,3 +58,37 @@ def test_an_exception_is_logged_with_its_type_and_traceback(json_lines):
     [line] = [line for line in json_lines() if line["logger"] == "casework.test"]
     assert line["exception"] == "ValueError" and "Traceback" in line["traceback"]
     assert line["message"] == "it failed" and line["level"] == "ERROR"
+
+
+def test_the_celery_worker_logs_json_lines_too(tmp_path):
+    """Celery leaves logging to Django's settings: in production its lines are JSON as well."""
+    from tests.integration.conftest import REDIS_URL
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST", "CELERY_"))
+    }
+    environment.update(
+        LOG_FORMAT="json", CASEWORK_VAR_DIR=str(tmp_path), CELERY_BROKER_URL=REDIS_URL
+    )
+    command = [sys.executable, "-m", "celery", "-A", "casework", "worker", "--pool", "solo"]
+    worker = subprocess.Popen(
+        [*command, "--without-mingle", "--without-gossip", "-l", "INFO"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        for line in worker.stdout:
+            lines.append(line)
+            if "ready" in line or len(lines) > 200:
+                break
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    assert any(r["logger"].startswith("celery") and "ready" in r["message"] for r in records)
+    assert not any(line.startswith("[20") for line in lines)  # Celery's own format
