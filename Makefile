@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # The virtual environment is rebuilt whenever the lock file changes.
 $(VENV)/.synced: requirements-dev.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
-	test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv
+	test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(UV) pip sync --quiet --python $(PY) requirements-dev.txt
 	touch $@
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reminders",
     "referrals",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.daily_digests",
         "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=0),
     },
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # The coordinators' figures for the month, made at night (a reader would make them too).
     "reports-releases": {
         "task": "reports.tasks.make_releases",
@@ -284,6 +289,11 @@ HEARTBEAT_STALE_AFTER_SECONDS = env.int(
 )
 
 CASEWORK_PAGE_SIZE = 25
+
+# Data protection: the shortest retention periods a centre admin may set (the legal minimum
+# of the installation, in months), and the hour of the daily retention run.
+RETENTION_MINIMUM_MONTHS = env.int("RETENTION_MINIMUM_MONTHS", default=12)
+ACCESS_LOG_MINIMUM_MONTHS = env.int("ACCESS_LOG_MINIMUM_MONTHS", default=12)
 
 # Logs never carry request bodies or SQL parameters: the SQL logger is held at INFO, so even
 # with a debug cursor no query (and no personal datum in it) reaches a log.
@@ -331,7 +341,29 @@ def production_problems() -> list[str]:
         problems.append("CELERY_BROKER_URL must point at Redis")
     if EMAIL_CONFIG["EMAIL_BACKEND"].endswith(("console.EmailBackend", "locmem.EmailBackend")):
         problems.append("EMAIL_URL must point at an SMTP server")
+    if not CASEWORK_BASE_URL.startswith("https://") or "CASEWORK_BASE_URL" not in env.ENVIRON:
+        problems.append("CASEWORK_BASE_URL must be the https:// address users reach Casework at")
+    problems += [
+        f"{name} still holds an example value ({marker}): put your own"
+        for name in EXAMPLE_CHECKED
+        for marker in EXAMPLE_MARKERS
+        if marker in env.str(name, default="").lower()
+    ]
     return problems
+
+
+# Values of deploy/'s example files that must not reach production unchanged (RFC 2606's
+# example domains, and the examples' CHANGE-ME passwords).
+EXAMPLE_CHECKED = (
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "CASEWORK_BASE_URL",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+)
+EXAMPLE_MARKERS = ("example.org", "example.com", "example.net", "change-me")
 
 
 if PRODUCTION and (problems := production_problems()):

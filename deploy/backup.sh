@@ -10,7 +10,8 @@
 #   BACKUP_DIR            where backups go (default /var/backups/casework; made with mode 0700)
 #   BACKUP_KEEP           how many backups of this database to keep (default 14)
 #   BACKUP_GPG_RECIPIENT  if set, each backup is encrypted to this public key (give its
-#                         fingerprint) and only the .dump.gpg file is kept. The private key
+#                         fingerprint) and only the .dump.gpg file is kept. The key must have
+#                         an encryption subkey (tried before the dump). Its private half
 #                         belongs OFF this server, with the people who may restore.
 #
 # Files are named <database>-<UTC time>.dump[.gpg] and readable by their owner only. The last
@@ -37,6 +38,12 @@ if [[ -n "$recipient" ]]; then
   command -v gpg >/dev/null || die "BACKUP_GPG_RECIPIENT is set but gpg is not installed"
   gpg --batch --list-keys "$recipient" >/dev/null 2>&1 ||
     die "no public key for BACKUP_GPG_RECIPIENT=$recipient (import it as this user: gpg --import)"
+  # A key that can only sign (gpg --quick-gen-key NAME ed25519 ...) fails here, not after the
+  # dump. --no-auto-key-locate: the key is this keyring's, never one looked up on the network.
+  echo | gpg --batch --quiet --no-auto-key-locate --trust-model always --recipient "$recipient" \
+    --encrypt >/dev/null ||
+    die "cannot encrypt to BACKUP_GPG_RECIPIENT=$recipient: the key needs an encryption subkey," \
+      "not expired or revoked (deploy/README.md, Backups); nothing backed up"
 fi
 
 # PG* variables from the URL: the password stays out of every command line.
@@ -62,7 +69,7 @@ contents="$(pg_restore --list "$partial")" || die "the new dump cannot be read b
   die "the new dump holds no table data: is DATABASE_URL the right database?"
 
 if [[ -n "$recipient" ]]; then
-  gpg --batch --yes --quiet --trust-model always --recipient "$recipient" \
+  gpg --batch --yes --quiet --no-auto-key-locate --trust-model always --recipient "$recipient" \
     --output "$partial.gpg" --encrypt "$partial"
   rm -f -- "$partial"
   final="$final.gpg"

@@ -1,15 +1,17 @@
 """Gunicorn for Casework: `gunicorn -c deploy/gunicorn.conf.py casework.wsgi`.
 
 Every setting can be changed through the environment (GUNICORN_*), so the systemd unit and the
-container use this one file. The access log is one JSON object per line, like the application's
-own log, and carries the path WITHOUT its query string: a search query may hold a client's
-name, and a log must never hold personal data. For the same reason it leaves out the referrer
-(the previous page's query string) and the user agent.
+container use this one file. Both logs are one JSON object per line, like the application's own
+log: the error log (stderr: workers started, stopped, timed out) and the access log (stdout),
+which carries the path WITHOUT its query string: a search query may hold a client's name, and
+a log must never hold personal data. For the same reason it leaves out the referrer (the
+previous page's query string) and the user agent.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from datetime import UTC, datetime
 
@@ -93,3 +95,51 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+class JsonErrorFormatter(logging.Formatter):
+    """Gunicorn's own messages ("Booting worker", "WORKER TIMEOUT") as the application's log
+    lines are (casework/logs.py, not imported: the master loads no Django): one JSON object per
+    line, so `grep '"level": "CRITICAL"'` finds them and a traceback stays on its line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = record.exc_info[0].__name__
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+# Replaces gunicorn's plain-text error log ("[2026-11-30 13:00:42 +0100] [4283] [INFO] ...").
+# The access lines are JSON already: their handler writes the message alone. No propagation,
+# so nothing is written twice once Django configures the root logger in a worker.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": JsonErrorFormatter},
+        "message": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "message",
+            "stream": "ext://sys.stdout",
+        },
+    },
+    "root": {"level": loglevel.upper(), "handlers": ["error"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+    },
+}

@@ -14,7 +14,8 @@
 # A target that exists and holds tables is refused unless --force is given; --force drops it
 # first (stop Casework's services before, or the drop fails on their open connections).
 # --owner makes ROLE own the database and everything restored, as the application needs.
-# A .gpg file is decrypted first, with the private key of the user running the script.
+# A .gpg file is decrypted first, with the private key of the user running the script: on the
+# server there is none, rightly, so decrypt it on the key holder's computer (deploy/README.md).
 set -euo pipefail
 umask 077
 
@@ -72,7 +73,9 @@ dump="$backup"
 if [[ "$backup" == *.gpg ]]; then
   command -v gpg >/dev/null || die "$backup is encrypted but gpg is not installed"
   dump="$work/backup.dump"
-  gpg --batch --quiet --output "$dump" --decrypt "$backup" || die "cannot decrypt $backup"
+  gpg --batch --quiet --output "$dump" --decrypt "$backup" ||
+    die "cannot decrypt $backup with this user's keys: decrypt it on the key holder's computer" \
+      "and restore the .dump (deploy/README.md, Backups)"
 fi
 pg_restore --list "$dump" >/dev/null || die "$backup is not a readable pg_dump custom-format file"
 

@@ -13,7 +13,8 @@ from django.conf import settings
 PRODUCTION = {
     "CASEWORK_PROFILE": "production",
     "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "casework.example.org",
+    "ALLOWED_HOSTS": "casework.centre.test",
+    "CASEWORK_BASE_URL": "https://casework.centre.test",
     "DATABASE_URL": "postgres://casework@127.0.0.1:5432/casework",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://127.0.0.1:1025",
@@ -77,6 +78,10 @@ def test_the_production_settings_are_hardened():
         ({"CELERY_BROKER_URL": "filesystem://"}, "Redis"),
         ({"EMAIL_URL": "consolemail://"}, "SMTP"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"CASEWORK_BASE_URL": None}, "CASEWORK_BASE_URL"),
+        ({"CASEWORK_BASE_URL": "http://casework.centre.test"}, "https://"),
+        ({"ALLOWED_HOSTS": "casework.example.org"}, "ALLOWED_HOSTS still holds an example"),
+        ({"EMAIL_URL": "smtp://u:CHANGE-ME@mail.centre.test:587"}, "EMAIL_URL still holds"),
     ],
 )
 def test_a_production_start_that_is_not_set_up_is_refused(change, complaint):

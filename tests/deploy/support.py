@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -29,15 +30,25 @@ INHERITED_SETTINGS = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
+    "CASEWORK_BASE_URL",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
     "CASEWORK_VAR_DIR",
+    "LOG_FORMAT",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DJANGO_SETTINGS_MODULE",
 )
+
+
+def local_apps() -> set[str]:
+    """The project's own Django applications (INSTALLED_APPS with a folder here)."""
+    from django.conf import settings
+
+    return {app for app in settings.INSTALLED_APPS if (REPO / app).is_dir()}
 
 
 def require_tool(command: str, package: str) -> str:
@@ -85,14 +96,22 @@ def read_env_example(path: Path) -> tuple[dict[str, str], set[str]]:
     return active, commented
 
 
+class Gunicorn(NamedTuple):
+    port: int
+    log: Path  # stdout: the access log
+    errors: Path  # stderr: gunicorn's own log and the application's
+    home: Path  # where a control socket would appear
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
-def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[tuple[int, Path, Path]]:
-    """Gunicorn with deploy/gunicorn.conf.py and one worker on a free port: yields the port, its
-    log and its home directory (where a control socket would appear)."""
+def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[Gunicorn]:
+    """Gunicorn with deploy/gunicorn.conf.py and one worker on a free port, stopped (and its
+    logs complete) at the end of the `with` block."""
     port = free_port()
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    log_path = tmp_path / "gunicorn.log"
+    log_path, errors_path = tmp_path / "gunicorn.log", tmp_path / "gunicorn.err"
     environment = clean_environment(
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
@@ -102,26 +121,30 @@ def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[tuple[int, Path, Pa
     )
     environment.pop("XDG_RUNTIME_DIR", None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    with log_path.open("w") as log:
+    with log_path.open("w") as log, errors_path.open("w") as errors:
         process = subprocess.Popen(
             [str(gunicorn), "--config", str(DEPLOY / "gunicorn.conf.py"), "casework.wsgi"],
             cwd=REPO,
             env=environment,
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=errors,
         )
+
+    def output() -> str:
+        return log_path.read_text() + errors_path.read_text()
+
     try:
         for _ in range(150):
             if process.poll() is not None:
-                pytest.fail("gunicorn exited:\n" + log_path.read_text())
+                pytest.fail("gunicorn exited:\n" + output())
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.1)
         else:
-            pytest.fail("gunicorn did not listen:\n" + log_path.read_text())
-        yield port, log_path, home
+            pytest.fail("gunicorn did not listen:\n" + output())
+        yield Gunicorn(port, log_path, errors_path, home, process)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=60)

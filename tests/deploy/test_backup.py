@@ -183,25 +183,37 @@ def test_it_keeps_only_the_last_backups(source, tmp_path):
     assert sorted(backup_dir.iterdir()) == made[1:]
 
 
-def test_an_encrypted_backup_leaves_no_plain_copy_and_restores_with_the_key(
-    source, scratch, tmp_path
-):
-    gpg = require_tool("gpg", "gnupg")
-    home = tmp_path / "gnupg"
-    home.mkdir(mode=0o700)
+def gnupg_home(folder: Path, *key: str) -> Path:
+    """A GnuPG home holding one key pair, made by `gpg --quick-generate-key USER-ID *key`."""
+    folder.mkdir(mode=0o700)
     subprocess.run(
-        [gpg, "--batch", "--passphrase", "", "--quick-generate-key",
-         "Casework backup test <backup@example.invalid>", "default", "default", "never"],
-        env=clean_environment(GNUPGHOME=str(home)),
+        [require_tool("gpg", "gnupg"), "--batch", "--passphrase", "", "--quick-generate-key",
+         *key],
+        env=clean_environment(GNUPGHOME=str(folder)),
         capture_output=True,
         check=True,
         timeout=120,
     )  # fmt: skip
+    return folder
+
+
+@pytest.fixture
+def key_holder(tmp_path) -> Path:
+    """The command of deploy/README.md: an encryption subkey comes with the default usage."""
+    return gnupg_home(
+        tmp_path / "key-holder", "Casework backups <backup@example.invalid>", "default", "default",
+        "never",
+    )  # fmt: skip
+
+
+def test_an_encrypted_backup_leaves_no_plain_copy_and_restores_with_the_key(
+    source, scratch, tmp_path, key_holder
+):
     backup_dir = tmp_path / "backups"
     dump = backup(
         source,
         backup_dir,
-        GNUPGHOME=str(home),
+        GNUPGHOME=str(key_holder),
         BACKUP_GPG_RECIPIENT="backup@example.invalid",
     )
     assert dump.name.endswith(".dump.gpg")
@@ -209,9 +221,34 @@ def test_an_encrypted_backup_leaves_no_plain_copy_and_restores_with_the_key(
     assert not dump.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format, in clear
 
     target = scratch("database")
-    result = restore(dump, target, GNUPGHOME=str(home))
+    result = restore(dump, target, GNUPGHOME=str(key_holder))
     assert result.returncode == 0, result.stderr
     assert row_counts(target) == row_counts(source)
+
+    # On the server, without the private key: the administrator is told where to decrypt it.
+    server = tmp_path / "server-gnupg"
+    server.mkdir(mode=0o700)
+    refused = restore(dump, scratch("database"), GNUPGHOME=str(server))
+    assert refused.returncode != 0
+    assert "decrypt it on the key holder's computer" in refused.stderr
+
+
+def test_a_key_that_cannot_encrypt_is_refused_before_the_dump(source, tmp_path):
+    # `gpg --quick-gen-key NAME ed25519 default never` makes a signing key without a subkey.
+    home = gnupg_home(
+        tmp_path / "gnupg", "Sign only <sign@example.invalid>", "ed25519", "default", "never"
+    )
+    backup_dir = tmp_path / "backups"
+    result = run(
+        "backup.sh",
+        DATABASE_URL=url(source),
+        BACKUP_DIR=str(backup_dir),
+        GNUPGHOME=str(home),
+        BACKUP_GPG_RECIPIENT="sign@example.invalid",
+    )
+    assert result.returncode == 1
+    assert "backup: cannot encrypt to BACKUP_GPG_RECIPIENT=sign@example.invalid" in result.stderr
+    assert not backup_dir.exists() or list(backup_dir.iterdir()) == []
 
 
 def test_a_failed_backup_leaves_no_file(scratch, tmp_path):

@@ -1,7 +1,8 @@
 """deploy/casework.env.example and deploy/.env.example cannot drift from the settings: every
 variable they name is read by casework/settings.py (or by the deploy file that uses it), every
-variable the production profile needs is there, the examples carry no secret, and once the
-secrets are filled in they pass `manage.py check --deploy`."""
+variable the production profile needs is there, the examples carry no secret, the production
+profile refuses them as shipped (their host names and mail settings are examples), and once
+the fields deploy/README.md lists are filled in they pass `manage.py check --deploy`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 
 import pytest
 import yaml
+from django.conf import settings
 
 from .support import DEPLOY, REPO, clean_environment, read_env_example
 
@@ -37,6 +39,17 @@ PRODUCTION_NEEDS = {
     "EMAIL_URL",
 }
 SECRETS = {"SECRET_KEY", "POSTGRES_PASSWORD"}
+# What an administrator puts in the fields the guide's step 6 lists: a real-looking host and
+# mail account (.test is reserved, RFC 2606, and not refused as an example).
+HOST = "casework.centre.test"
+FILLED_IN = {
+    "ALLOWED_HOSTS": HOST,
+    "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+    "CASEWORK_BASE_URL": f"https://{HOST}",
+    "EMAIL_URL": "smtp+tls://casework%40centre.test:a%2Fpassword@smtp.centre.test:587",
+    "DEFAULT_FROM_EMAIL": "casework@centre.test",
+}
+GUIDE = (DEPLOY / "README.md").read_text()
 
 
 def compose_web_environment(values: dict[str, str]) -> dict[str, str]:
@@ -120,19 +133,53 @@ def test_the_native_example_as_shipped_refuses_to_start(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_the_native_example_with_its_secret_passes_the_deployment_checks(tmp_path):
+def step_6() -> str:
+    return GUIDE[GUIDE.index("**6. The settings.**") : GUIDE.index("**7. ")]
+
+
+def test_the_guide_lists_the_fields_to_fill_in_and_what_is_refused():
+    for name in {"SECRET_KEY", *FILLED_IN}:
+        assert f"`{name}`" in step_6(), f"step 6 does not ask for {name}"
+    for name in settings.EXAMPLE_CHECKED:
+        assert f"`{name}`" in step_6(), f"step 6 does not say {name} is checked"
+    for marker in settings.EXAMPLE_MARKERS:
+        assert f"`{marker}`" in step_6(), f"step 6 does not name {marker}"
+
+
+def native_filled_in(tmp_path, **values: str) -> dict[str, str]:
     active, _ = read_env_example(NATIVE)
-    filled = {**active, "SECRET_KEY": secrets.token_urlsafe(50), "CASEWORK_VAR_DIR": str(tmp_path)}
-    result = manage(filled, "check", "--deploy", "--fail-level", "WARNING")
+    secret = {"SECRET_KEY": secrets.token_urlsafe(50)}
+    return {**active, **secret, **values, "CASEWORK_VAR_DIR": str(tmp_path)}
+
+
+def container_filled_in(tmp_path, **values: str) -> dict[str, str]:
+    active, _ = read_env_example(CONTAINERS)
+    filled_secrets = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "0a1b2c"}
+    environment = compose_web_environment({**active, **filled_secrets, **values})
+    environment["CASEWORK_VAR_DIR"] = str(tmp_path)  # the image sets /var/lib/casework
+    return environment
+
+
+@pytest.mark.parametrize(
+    "filled_in", [native_filled_in, container_filled_in], ids=["native", "containers"]
+)
+def test_the_examples_with_only_the_secrets_filled_in_are_refused(tmp_path, filled_in):
+    result = manage(filled_in(tmp_path), "check")
+    assert result.returncode != 0
+    for name in FILLED_IN:
+        assert f"{name} still holds an example value" in result.stderr, name
+
+
+def test_the_native_example_filled_in_as_the_guide_says_passes_the_deployment_checks(tmp_path):
+    result = manage(
+        native_filled_in(tmp_path, **FILLED_IN), "check", "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_container_set_up_passes_the_deployment_checks(tmp_path):
-    active, _ = read_env_example(CONTAINERS)
-    filled = {**active, "SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "0a1b2c"}
-    environment = compose_web_environment(filled)
-    environment["CASEWORK_VAR_DIR"] = str(tmp_path)  # the image sets /var/lib/casework
-    result = manage(environment, "check", "--deploy", "--fail-level", "WARNING")
+def test_the_container_set_up_filled_in_passes_the_deployment_checks(tmp_path):
+    filled = container_filled_in(tmp_path, CASEWORK_SERVER_NAME=HOST, **FILLED_IN)
+    result = manage(filled, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,10 +1,15 @@
-"""deploy/gunicorn.conf.py: settings from the environment, and an access log that carries the
-path and the request id but never the query string (a search may hold a client's name)."""
+"""deploy/gunicorn.conf.py: settings from the environment, an access log that carries the path
+and the request id but never the query string (a search may hold a client's name), and an
+error log in JSON lines like the application's, so one grep finds every error."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import runpy
+import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -103,9 +108,9 @@ def get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
 @pytest.fixture
 def gunicorn(tmp_path):
     """Gunicorn with this configuration, serving the demo settings."""
-    with running_gunicorn(tmp_path) as (port, log_path, home):
-        get(f"http://127.0.0.1:{port}/healthz", {})  # the worker has booted
-        yield f"http://127.0.0.1:{port}", log_path, home
+    with running_gunicorn(tmp_path) as server:
+        get(f"http://127.0.0.1:{server.port}/healthz", {})  # the worker has booted
+        yield f"http://127.0.0.1:{server.port}", server.log, server.home
 
 
 def access_lines(log_path: Path) -> list[dict]:
@@ -140,3 +145,47 @@ def test_an_odd_path_cannot_break_the_json_line(gunicorn):
 def test_no_control_socket_is_created(gunicorn):
     _base, _log_path, home = gunicorn
     assert not (home / ".gunicorn").exists()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has gone
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_gunicorn_own_log_is_json_lines_and_a_worker_timeout_is_critical(tmp_path):
+    """A stuck worker (stopped here) is killed after GUNICORN_TIMEOUT with a CRITICAL line:
+    in JSON, as every other line on stderr, the application's included."""
+    production_like = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
+    with running_gunicorn(
+        tmp_path, GUNICORN_TIMEOUT="2", LOG_FORMAT="json", **production_like
+    ) as server:
+        get(f"http://127.0.0.1:{server.port}/healthz", {})  # 503: the application logs an error
+        (worker,) = children(server.process.pid)
+        os.kill(worker, signal.SIGSTOP)
+        try:
+            for _ in range(200):
+                if "WORKER TIMEOUT" in server.errors.read_text():
+                    break
+                time.sleep(0.1)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGCONT)
+    lines = server.errors.read_text().splitlines()
+    entries = [json.loads(line) for line in lines]  # every line, or a JSONDecodeError
+    assert all({"time", "level", "logger", "message"} <= set(entry) for entry in entries)
+    own = [entry for entry in entries if entry["logger"] == "gunicorn.error"]
+    assert any(entry["message"].startswith("Booting worker") for entry in own)
+    assert any(entry["message"] == "Shutting down: Master" for entry in own)
+    (timeout,) = [entry for entry in own if "WORKER TIMEOUT" in entry["message"]]
+    assert timeout["level"] == "CRITICAL"
+    assert any(e["logger"] == "django.request" and e["level"] == "ERROR" for e in entries)
+    # The access log stays on stdout, as it was.
+    access = [json.loads(line) for line in server.log.read_text().splitlines()]
+    assert [entry["path"] for entry in access] == ["/healthz"]

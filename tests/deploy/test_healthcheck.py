@@ -111,15 +111,16 @@ def test_it_passes_a_production_web_process_that_redirects_plain_http(tmp_path, 
     production = {
         "CASEWORK_PROFILE": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "casework.example.org",
+        "ALLOWED_HOSTS": "casework.centre.test",
+        "CASEWORK_BASE_URL": "https://casework.centre.test",
         # /healthz's database check is SELECT 1: the maintenance database will do.
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
         "EMAIL_URL": "smtp://127.0.0.1:1025",
     }
-    with running_gunicorn(tmp_path, **production) as (port, _log, _home):
-        url = f"http://127.0.0.1:{port}/healthz"
-        naive = urllib.request.Request(url, headers={"Host": "casework.example.org"})
+    with running_gunicorn(tmp_path, **production) as server:
+        url = f"http://127.0.0.1:{server.port}/healthz"
+        naive = urllib.request.Request(url, headers={"Host": "casework.centre.test"})
         with pytest.raises(urllib.error.HTTPError) as redirected:
             urllib.request.build_opener(healthcheck._NoRedirect).open(naive, timeout=10)
         assert redirected.value.code == 301
