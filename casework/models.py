@@ -176,6 +176,11 @@ class AccessLogQuerySet(models.QuerySet):
     def delete(self):  # type: ignore[override]
         raise PermissionDenied("The access log is append-only.")
 
+    def purge(self) -> int:
+        """The one deletion the log allows: entries past the centre's retention period
+        (privacy.retention). Returns how many went."""
+        return self._raw_delete(self.db)
+
 
 class AccessLog(models.Model):
     """Append-only record of who read which client file or case, and when."""
@@ -189,6 +194,7 @@ class AccessLog(models.Model):
         GOAL = "goal", _("Goal")
         JOURNEY = "journey", _("Journey")
         REFERRAL = "referral", _("Referral")
+        EXPORT = "export", _("Subject access export")
 
     at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     user = models.ForeignKey(

@@ -55,5 +55,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

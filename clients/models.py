@@ -80,6 +80,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     # Optimistic locking: an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set when the identity and every free text of the file were erased (privacy/).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from privacy.models import Erasure, RetentionRun
 from reminders.models import Reminder, Status
 
 from .conftest import Browser
@@ -54,6 +55,15 @@ REFERRAL = lambda f: {"pk": f["case"].pk, "referral_pk": f["referral"].pk}  # no
 DRAFT = lambda f: {"pk": f["case"].pk, "referral_pk": f["draft"].pk}  # noqa: E731
 DESK = lambda f: {"pk": f["desk"].pk}  # noqa: E731
 DESK_REFERRAL = lambda f: {"pk": f["referral"].pk}  # noqa: E731
+ERASURE = lambda f: {  # noqa: E731
+    "pk": Erasure.objects.create(
+        centre=f["holder"].centre,
+        client_id=f["case"].client_id,
+        reference=f["case"].client.reference,
+        reason="request",
+        requested_by=f["holder"],
+    ).pk
+}
 # The partner directory: read by the counsellors and centre admins of the network's centres
 # (the foreigner's centre is in another network: it has its own directory, not this one).
 READERS = {**dict.fromkeys(COUNSELLORS, 200), "centre_admin": 200, "superuser": 200}
@@ -100,12 +110,30 @@ MATRIX = {
         {},
         expect(404, centre_admin=302, superuser=302),
     ),
+    # Retention: the centre admin's (no policy set yet: dry and real runs find none, 404).
+    "retention_policy": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
+    "retention_dry_run": ("post", NONE, {}, expect(404)),
+    "retention_run_now": ("post", NONE, {}, expect(404)),
+    "retention_run": (
+        "get",
+        lambda f: {"pk": RetentionRun.objects.create(centre=f["holder"].centre, dry_run=True).pk},
+        None,
+        expect(404, centre_admin=200, superuser=200),
+    ),
+    "erasures": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
+    "erasure_confirm": ("post", ERASURE, {}, expect(404, centre_admin=302, superuser=302)),
+    "erasure_cancel": ("post", ERASURE, {}, expect(404, centre_admin=302, superuser=302)),
     "access_log": ("get", NONE, None, expect(404, centre_admin=200, superuser=200)),
     "caseload": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
     "client_create": ("get", NONE, None, expect(404, **dict.fromkeys(COUNSELLORS, 200))),
     "client_file": ("get", CLIENT, None, on_case(200, 200, 200)),
     "client_edit": ("get", CLIENT, None, on_case(200, 200, 403)),
     "client_history": ("get", CLIENT, None, on_case(200, 200, 200)),
+    # The subject access export: whoever may read the client file makes it for the client.
+    "client_export": ("get", CLIENT, None, on_case(200, 200, 200)),
+    "client_export_json": ("get", CLIENT, None, on_case(200, 200, 200)),
+    # Erasure: asked by whoever may edit the file, decided by a centre admin of the centre.
+    "client_erasure": ("get", CLIENT, None, on_case(200, 200, 403)),
     "client_timeline": ("get", CLIENT, None, on_case(200, 200, 200)),
     # The client still has an open case: refused with a message (302 back) for those who may
     # edit the client; a read-only colleague may not open cases at all (see test_services).

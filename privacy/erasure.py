@@ -1,0 +1,87 @@
+"""Erasure on the client's request: asked by someone who may edit the file, confirmed by a
+centre admin of the centre (another person), then done at once, history included."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.errors import RuleBroken
+from casework.models import User
+from clients import services as clients
+from clients.models import Case, CaseOutcome, CaseStatus, Client
+
+from .anonymise import anonymise
+from .models import Erasure
+
+security_log = logging.getLogger("casework.security")
+
+
+def erasure_ask(*, actor: User, client: Client, reason: str) -> Erasure:
+    """``actor`` must have been given the client through ``get_client_for(..., CHANGE)``."""
+    if client.anonymised_at is not None:
+        raise RuleBroken(_("This client file was already anonymised."))
+    try:
+        with transaction.atomic():
+            erasure = Erasure(
+                centre_id=client.centre_id,
+                client_id=client.pk,
+                reference=client.reference,
+                reason=reason,
+                requested_by=actor,
+            )
+            erasure._history_user = actor
+            erasure.save()
+    except IntegrityError:
+        raise RuleBroken(_("An erasure of this client is already waiting.")) from None
+    security_log.info("Erasure %s asked by user %s", erasure.pk, actor.pk)
+    return erasure
+
+
+def _pending_for(actor: User, pk: int) -> Erasure:
+    if not actor.is_centre_admin:
+        raise Erasure.DoesNotExist
+    return Erasure.objects.select_for_update().get(
+        pk=pk, centre_id=actor.centre_id, status=Erasure.Status.PENDING
+    )
+
+
+def erasure_confirm(*, actor: User, pk: int) -> Erasure:
+    """Close the client's open cases and erase their personal data everywhere."""
+    with transaction.atomic():
+        erasure = _pending_for(actor, pk)
+        if erasure.requested_by_id == actor.pk:
+            raise RuleBroken(_("Another person must confirm an erasure you asked for."))
+        for case in Case.objects.filter(client_id=erasure.client_id, closed_at__isnull=True):
+            clients.case_change_status(
+                actor=actor,
+                case=case,
+                expected_version=case.version,
+                status=CaseStatus.CLOSED,
+                outcome=CaseOutcome.OTHER,
+            )
+        done = anonymise(
+            erasure.client_id, actor=actor, reason=f"Erased at the client's request ({erasure})"
+        )
+        erasure.status = Erasure.Status.DONE
+        erasure.decided_by, erasure.decided_at = actor, timezone.now()
+        if done is not None:
+            erasure.rows, erasure.history_rows = done.rows, done.history_rows
+        erasure._history_user = actor
+        erasure.save()
+    security_log.info("Erasure %s confirmed by user %s", erasure.pk, actor.pk)
+    return erasure
+
+
+def erasure_cancel(*, actor: User, pk: int) -> Erasure:
+    with transaction.atomic():
+        erasure = _pending_for(actor, pk)
+        erasure.status = Erasure.Status.CANCELLED
+        erasure.decided_by, erasure.decided_at = actor, timezone.now()
+        erasure._history_user = actor
+        erasure.save()
+    security_log.info("Erasure %s cancelled by user %s", erasure.pk, actor.pk)
+    return erasure
