@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_postrun, task_prerun
+from celery.signals import beat_init, setup_logging, task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
@@ -21,6 +21,15 @@ def _django_logging(**_kwargs) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+@beat_init.connect
+def _field_keys(**_kwargs) -> None:
+    """A wrong field-encryption key stops the worker and beat at start (casework.crypto)."""
+    from casework.crypto import check_keys
+
+    check_keys()
 
 
 @task_prerun.connect

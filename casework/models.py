@@ -256,3 +256,13 @@ class BackupCode(models.Model):
 
     def __str__(self) -> str:
         return f"backup code {self.pk} of user {self.user_id}"
+
+
+class EncryptionCheck(models.Model):
+    """A known text encrypted with the field key in use: ``crypto.check_keys`` reads it at
+    start to tell a wrong key before any client file is shown."""
+
+    token = models.TextField()
+
+    def __str__(self) -> str:
+        return "encryption check"

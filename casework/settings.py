@@ -34,6 +34,30 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("With DEBUG off, SECRET_KEY must be set to a long random value.")
+# Encryption at rest of a client's identity fields (casework/crypto.py): Fernet keys, the
+# first one encrypting, and the key of the first-name search hash. The demo's are public.
+DEMO_FIELD_KEY = "Y2FzZXdvcmstZGVtby1maWVsZC1rZXktMzItYnl0ZXM="
+DEMO_HASH_KEY = "casework-demo-search-hash-key-not-for-production"
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEMO_FIELD_KEY])
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default=DEMO_HASH_KEY)
+
+
+def _bad_field_keys(keys: list[str]) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return not keys or any(len(base64.urlsafe_b64decode(k.encode())) != 32 for k in keys)
+    except (binascii.Error, ValueError):
+        return True
+
+
+if _bad_field_keys(FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must list Fernet keys (32 bytes, url-safe base64), the newest "
+        "first. Make one with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -341,6 +365,10 @@ def production_problems() -> list[str]:
         problems.append("CELERY_BROKER_URL must point at Redis")
     if EMAIL_CONFIG["EMAIL_BACKEND"].endswith(("console.EmailBackend", "locmem.EmailBackend")):
         problems.append("EMAIL_URL must point at an SMTP server")
+    if DEMO_FIELD_KEY in FIELD_ENCRYPTION_KEYS or "FIELD_ENCRYPTION_KEYS" not in env.ENVIRON:
+        problems.append("FIELD_ENCRYPTION_KEYS must hold this installation's own key")
+    if FIELD_HASH_KEY == DEMO_HASH_KEY or len(FIELD_HASH_KEY) < 32:
+        problems.append("FIELD_HASH_KEY must be set to a long random value")
     if not CASEWORK_BASE_URL.startswith("https://") or "CASEWORK_BASE_URL" not in env.ENVIRON:
         problems.append("CASEWORK_BASE_URL must be the https:// address users reach Casework at")
     problems += [

@@ -142,4 +142,10 @@ class CaseloadFilterForm(PlainLabelsMixin, forms.Form):
 
 
 class CaseSearchForm(PlainLabelsMixin, forms.Form):
-    q = forms.CharField(label=_("Reference or first name"), max_length=60, min_length=2, strip=True)
+    q = forms.CharField(
+        label=_("Reference or first name"),
+        help_text=_("Part of a reference, or a whole first name (names are encrypted)."),
+        max_length=60,
+        min_length=2,
+        strip=True,
+    )

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from casework.models import Centre
 
+from .fields import AgeAtOpeningField, EncryptedDateField, EncryptedTextField, SearchHashField
 from .languages import LANGUAGE_NAMES
 
 
@@ -54,10 +55,13 @@ class Client(models.Model):
         Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="clients"
     )
     reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # What identifies the person is encrypted in the database (casework/crypto.py); the first
+    # name is searched through its keyed hash.
+    first_name = EncryptedTextField(_("first name"), max_length=100, blank=True)
+    first_name_hash = SearchHashField(source="first_name")
+    last_name = EncryptedTextField(_("last name"), max_length=100, blank=True)
+    birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=40, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     country_of_origin = CountryField(_("country of origin"), blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
@@ -141,11 +145,13 @@ class Case(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=CaseOutcome.choices, blank=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
+    # The client's age that day, for the figures (clients/ages.py); no birth date needed.
+    age_at_opening = AgeAtOpeningField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version", "last_activity_at"])
+    history = HistoricalRecords(excluded_fields=["version", "last_activity_at", "age_at_opening"])
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from casework.crypto import search_hash
 from casework.models import User
 
 from .access import visible_cases, with_access
@@ -22,6 +23,6 @@ def caseload_cases(user: User, *, status: str = "", term: str = "") -> QuerySet[
         cases = cases.exclude(status=CaseStatus.CLOSED)
     if term:
         cases = cases.filter(
-            Q(client__reference__icontains=term) | Q(client__first_name__icontains=term)
+            Q(client__reference__icontains=term) | Q(client__first_name_hash=search_hash(term))
         )
     return cases

@@ -12,6 +12,7 @@ from casework.errors import RuleBroken, StaleEdit
 from casework.models import User
 from casework.permissions import object_grant, object_revoke
 
+from . import ages
 from .access import can_change_client
 from .models import (
     OPEN_STATUSES,
@@ -91,11 +92,14 @@ def client_update(
                 "Nothing was saved yet: their version and your input are shown below."
             )
         )
+    born = locked.birth_date
     for field in CLIENT_EDITABLE_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
     locked.version += 1
     _save(locked, actor)
+    if locked.birth_date != born:
+        ages.refresh(Case.objects.filter(client=locked))
     return locked
 
 

@@ -22,7 +22,13 @@ from sessions.models import Goal, GoalProgress, Session, SessionDraft
 
 # What identifies the person or tells their story, per model: the value it gets instead.
 ERASED: dict[type[Model], dict[str, object]] = {
-    Client: {"first_name": "", "last_name": "", "phone": "", "birth_date": None},
+    Client: {
+        "first_name": "",
+        "first_name_hash": "",
+        "last_name": "",
+        "phone": "",
+        "birth_date": None,
+    },
     Session: {"why_came": "", "experienced": "", "situation_now": "", "future": "", "notes": ""},
     Goal: {"description": ""},
     GoalProgress: {"note": ""},

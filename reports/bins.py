@@ -21,8 +21,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
-from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import CaseOutcome, Gender, ResidenceSituation
@@ -181,21 +181,9 @@ def _region() -> Case:
 
 
 def _age() -> Case:
-    """Age on the day of intake: the difference of the years, less one when the birthday had
-    not come yet that year."""
-    opened_month, birth_month = ExtractMonth("opened_at"), ExtractMonth("client__birth_date")
-    before_birthday = Case(
-        When(LessThan(opened_month, birth_month), then=Value(1)),
-        When(
-            Exact(opened_month, birth_month)
-            & LessThan(ExtractDay("opened_at"), ExtractDay("client__birth_date")),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    years = ExtractYear("opened_at") - ExtractYear("client__birth_date") - before_birthday
-    return _bands(years, AGE_BANDS)
+    """Age on the day of intake, kept on the case when it opened (clients/ages.py): the
+    birth date itself is encrypted and never read by the figures."""
+    return _bands(F("age_at_opening"), AGE_BANDS)
 
 
 def _sessions() -> Coalesce:

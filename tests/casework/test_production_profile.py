@@ -18,6 +18,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://casework@127.0.0.1:5432/casework",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://127.0.0.1:1025",
+    "FIELD_ENCRYPTION_KEYS": "bqfhzX0z0Ibv0Vn3lYmHn6hUjCfGVl0gBGfH7g6lBys=",
+    "FIELD_HASH_KEY": secrets.token_urlsafe(40),
 }
 # Ours, and the browser tests' (Playwright's loop, which a deployment never has).
 SET_BY_US = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -28,6 +30,8 @@ INHERITED_SETTINGS = (
     "CASEWORK_PROFILE",
     "DEBUG",
     "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_HASH_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "CASEWORK_BASE_URL",
@@ -73,6 +77,16 @@ def clean_environment(**extra: str) -> dict[str, str]:
         if name not in INHERITED_SETTINGS and not name.startswith(("PG", "BACKUP_", "GUNICORN_"))
     }
     return {**environment, **extra}
+
+
+def application_keys() -> dict[str, str]:
+    """The keys an administrator makes for a production installation, fresh: SECRET_KEY, a
+    Fernet key in FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": secrets.token_urlsafe(50),
+    }
 
 
 def read_env_example(path: Path) -> tuple[dict[str, str], set[str]]:

@@ -1,21 +1,23 @@
 """deploy/casework.env.example and deploy/.env.example cannot drift from the settings: every
 variable they name is read by casework/settings.py (or by the deploy file that uses it), every
 variable the production profile needs is there, the examples carry no secret, the production
-profile refuses them as shipped (their host names and mail settings are examples), and once
-the fields deploy/README.md lists are filled in they pass `manage.py check --deploy`."""
+profile refuses them as shipped (their host names and mail settings are examples, their keys
+empty), and once the fields deploy/README.md lists are filled in they pass `manage.py check
+--deploy`."""
 
 from __future__ import annotations
 
 import re
-import secrets
+import shlex
 import subprocess
 import sys
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 from django.conf import settings
 
-from .support import DEPLOY, REPO, clean_environment, read_env_example
+from .support import DEPLOY, REPO, application_keys, clean_environment, read_env_example
 
 NATIVE = DEPLOY / "casework.env.example"
 CONTAINERS = DEPLOY / ".env.example"
@@ -33,12 +35,16 @@ PRODUCTION_NEEDS = {
     "CASEWORK_PROFILE",
     "DEBUG",
     "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_HASH_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "EMAIL_URL",
 }
-SECRETS = {"SECRET_KEY", "POSTGRES_PASSWORD"}
+# The application's keys (deploy/README.md, step 6 and "Encryption keys"), and the database's.
+KEYS = {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}
+SECRETS = {*KEYS, "POSTGRES_PASSWORD"}
 # What an administrator puts in the fields the guide's step 6 lists: a real-looking host and
 # mail account (.test is reserved, RFC 2606, and not refused as an example).
 HOST = "casework.centre.test"
@@ -114,6 +120,29 @@ def test_the_examples_hold_no_secret(example):
     assert password and password.group(1) == "CHANGE-ME"
 
 
+def commands_above(example, name: str) -> list[str]:
+    """The `python3 -c '...'` (or the venv's python) commands in the comment above NAME=."""
+    comment: list[str] = []
+    for line in example.read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return [c.strip() for c in comment if re.match(r"\s*\S*python3? -c ", c)]
+        comment = [*comment, line.lstrip("# ")] if line.startswith("#") else []
+    raise AssertionError(f"{example.name} has no {name}= line")
+
+
+@pytest.mark.parametrize("example", [NATIVE, CONTAINERS], ids=lambda p: p.name)
+def test_the_examples_say_how_to_make_each_key_and_the_settings_accept_what_it_makes(example):
+    made = {}
+    for name in KEYS:
+        (command,) = commands_above(example, name)
+        code = shlex.split(command)[2]  # PYTHON -c CODE: the test run's python runs CODE
+        made[name] = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
+        ).stdout.strip()
+    assert len(made["SECRET_KEY"]) >= 50 and len(made["FIELD_HASH_KEY"]) >= 32
+    Fernet(made["FIELD_ENCRYPTION_KEYS"].encode())  # a malformed key raises ValueError
+
+
 def manage(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
@@ -138,7 +167,7 @@ def step_6() -> str:
 
 
 def test_the_guide_lists_the_fields_to_fill_in_and_what_is_refused():
-    for name in {"SECRET_KEY", *FILLED_IN}:
+    for name in {*KEYS, *FILLED_IN}:
         assert f"`{name}`" in step_6(), f"step 6 does not ask for {name}"
     for name in settings.EXAMPLE_CHECKED:
         assert f"`{name}`" in step_6(), f"step 6 does not say {name} is checked"
@@ -148,13 +177,12 @@ def test_the_guide_lists_the_fields_to_fill_in_and_what_is_refused():
 
 def native_filled_in(tmp_path, **values: str) -> dict[str, str]:
     active, _ = read_env_example(NATIVE)
-    secret = {"SECRET_KEY": secrets.token_urlsafe(50)}
-    return {**active, **secret, **values, "CASEWORK_VAR_DIR": str(tmp_path)}
+    return {**active, **application_keys(), **values, "CASEWORK_VAR_DIR": str(tmp_path)}
 
 
 def container_filled_in(tmp_path, **values: str) -> dict[str, str]:
     active, _ = read_env_example(CONTAINERS)
-    filled_secrets = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "0a1b2c"}
+    filled_secrets = {**application_keys(), "POSTGRES_PASSWORD": "0a1b2c"}
     environment = compose_web_environment({**active, **filled_secrets, **values})
     environment["CASEWORK_VAR_DIR"] = str(tmp_path)  # the image sets /var/lib/casework
     return environment
@@ -168,6 +196,27 @@ def test_the_examples_with_only_the_secrets_filled_in_are_refused(tmp_path, fill
     assert result.returncode != 0
     for name in FILLED_IN:
         assert f"{name} still holds an example value" in result.stderr, name
+
+
+@pytest.mark.parametrize(
+    "filled_in", [native_filled_in, container_filled_in], ids=["native", "containers"]
+)
+@pytest.mark.parametrize(
+    ("made", "missing"),
+    [({"SECRET_KEY"}, "FIELD_ENCRYPTION_KEYS"), (KEYS - {"FIELD_HASH_KEY"}, "FIELD_HASH_KEY")],
+    ids=["only-secret-key", "no-hash-key"],
+)
+def test_the_examples_with_a_key_left_empty_are_refused_naming_it(
+    tmp_path, filled_in, made, missing
+):
+    """Only SECRET_KEY made (the encryption keys empty, as shipped), or the hash key forgotten:
+    Casework does not start, and names the key."""
+    left_empty = dict.fromkeys(KEYS - made, "")
+    result = manage(filled_in(tmp_path, **left_empty), "check")
+    assert result.returncode != 0
+    refusal = result.stderr.splitlines()[-1]
+    assert refusal.startswith("django.core.exceptions.ImproperlyConfigured"), result.stderr
+    assert f"{missing} must" in refusal, refusal
 
 
 def test_the_native_example_filled_in_as_the_guide_says_passes_the_deployment_checks(tmp_path):

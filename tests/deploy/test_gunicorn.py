@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import runpy
-import secrets
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import DEPLOY, REPO, clean_environment, running_gunicorn
+from .support import DEPLOY, REPO, application_keys, clean_environment, running_gunicorn
 
 CONFIG = DEPLOY / "gunicorn.conf.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -162,7 +161,7 @@ def children(pid: int) -> list[int]:
 def test_gunicorn_own_log_is_json_lines_and_a_worker_timeout_is_critical(tmp_path):
     """A stuck worker (stopped here) is killed after GUNICORN_TIMEOUT with a CRITICAL line:
     in JSON, as every other line on stderr, the application's included."""
-    production_like = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
+    production_like = {"DEBUG": "false", **application_keys()}
     with running_gunicorn(
         tmp_path, GUNICORN_TIMEOUT="2", LOG_FORMAT="json", **production_like
     ) as server:

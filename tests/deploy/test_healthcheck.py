@@ -4,7 +4,6 @@ the answer, against a stand-in server that records what it was asked."""
 from __future__ import annotations
 
 import json
-import secrets
 import threading
 import urllib.error
 import urllib.request
@@ -15,7 +14,7 @@ import pytest
 
 from deploy import healthcheck
 
-from .support import free_port, running_gunicorn
+from .support import application_keys, free_port, running_gunicorn
 
 HEALTHY = {"status": "ok", "database": {"ok": True}, "broker": {"ok": True}, "beat": {"ok": True}}
 BEAT_STALE = {**HEALTHY, "status": "unhealthy", "beat": {"ok": False, "error": "no tick yet"}}
@@ -110,7 +109,7 @@ def test_it_passes_a_production_web_process_that_redirects_plain_http(tmp_path, 
     """Against gunicorn with the production settings (HTTPS redirect, allowed hosts only)."""
     production = {
         "CASEWORK_PROFILE": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        **application_keys(),
         "ALLOWED_HOSTS": "casework.centre.test",
         "CASEWORK_BASE_URL": "https://casework.centre.test",
         # /healthz's database check is SELECT 1: the maintenance database will do.

@@ -24,6 +24,15 @@ class Planted:
     case: object
     words: tuple[str, ...]
 
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """First name (now and before), last name, phone: encrypted in the database."""
+        return tuple(w for w in self.words if w[-2:] in ("Fi", "La", "Ph", "Ol"))
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(w for w in self.words if w not in self.identity)
+
 
 def plant(holder, coach, desk_partner, tag: str) -> Planted:
     """A client whose every personal field holds a word made of ``tag`` (old versions too)."""
@@ -104,6 +113,14 @@ def planted(holder, icam_coach, desk):  # noqa: F811 (the fixture imported above
     return plant(holder, icam_coach, desk, "Qzv")
 
 
+def stored_identity(client_id: int) -> set[str]:
+    """The identity values the application reads back for the client, every version."""
+    from clients.models import Client
+
+    rows = [Client.objects.get(pk=client_id), *Client.history.filter(id=client_id)]
+    return {str(getattr(row, f)) for row in rows for f in ("first_name", "last_name", "phone")}
+
+
 def tables_holding(words) -> dict[str, list[str]]:
     """Every table (history, permissions, sessions, logs: all of them) where a word is found."""
     found: dict[str, list[str]] = {}
@@ -116,3 +133,18 @@ def tables_holding(words) -> dict[str, list[str]]:
                 if hits:
                     found.setdefault(table, []).extend(hits)
     return found
+
+
+def untouched(planted: Planted) -> bool:
+    """Every planted text is in the database, and the identity reads back."""
+    found = {w for hits in tables_holding(planted.words).values() for w in hits}
+    identity = " ".join(stored_identity(planted.client.pk))
+    return set(planted.texts) <= found and all(w in identity for w in planted.identity)
+
+
+def erased(planted: Planted) -> bool:
+    """No planted word in any table, and none in what the application reads back."""
+    identity = " ".join(stored_identity(planted.client.pk))
+    return tables_holding(planted.words) == {} and not [
+        w for w in planted.identity if w in identity
+    ]

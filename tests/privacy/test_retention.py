@@ -19,7 +19,7 @@ from reports.releases import _dump, release_for
 from reports.scope import coordinator_scope
 from tests.factories import make_case
 
-from .conftest import plant, tables_holding
+from .conftest import erased, plant, untouched
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(web, centre_admin, ol
     assert response["Location"] == reverse("retention_run", args=[record.pk])
     assert record.dry_run and record.client_ids == [old.client.pk]
     assert record.case_ids == [old.case.pk]
-    assert set(old.words) <= {w for hits in tables_holding(old.words).values() for w in hits}
+    assert untouched(old)
     page = web(centre_admin).get(response["Location"]).content.decode()
     assert "Nothing was changed" in page and str(old.client.pk) in page
     assert "Recent" not in page and open_case.client.reference not in page
@@ -98,7 +98,7 @@ def test_a_run_anonymises_what_is_due_and_deletes_old_log_entries(centre_admin, 
     assert record.client_ids == [old.client.pk] and record.finished_at is not None
     assert record.access_log_entries == 1
     assert list(AccessLog.objects.values_list("reference", flat=True)) == ["Y"]
-    assert tables_holding(old.words) == {}
+    assert erased(old)
     assert Client.objects.get(pk=keep.client_id).first_name == "Kept"
     last = Client.objects.get(pk=old.client.pk).history.first()
     assert last.history_user == centre_admin  # the admin who set the policy decided it
@@ -124,12 +124,12 @@ def test_a_run_stopped_half_way_resumes_without_double_work(
         retention.run(policy_of(centre_admin), dry_run=False)
     # The first client is done, the second untouched (not half anonymised).
     first, other = sorted([old, second], key=lambda p: p.client.pk)
-    assert tables_holding(first.words) == {}
-    assert set(other.words) == {w for hits in tables_holding(other.words).values() for w in hits}
+    assert erased(first)
+    assert untouched(other)
     monkeypatch.setattr(retention, "anonymise", real)
     resumed = retention.run(RetentionPolicy.objects.get(), dry_run=False)
     assert resumed.client_ids == [other.client.pk]
-    assert tables_holding(other.words) == {}
+    assert erased(other)
 
 
 def test_the_coordinators_figures_do_not_change(centre_admin, holder, coordinator):
@@ -163,7 +163,7 @@ def test_the_coordinators_figures_do_not_change(centre_admin, holder, coordinato
 def test_the_daily_task_applies_every_policy(centre_admin, old):
     policy_of(centre_admin)
     assert apply_retention() == 1
-    assert tables_holding(old.words) == {}
+    assert erased(old)
 
 
 def test_only_centre_admins_reach_the_page_and_only_their_runs(
@@ -180,3 +180,21 @@ def test_a_real_run_needs_the_box_ticked(web, centre_admin, old):
     policy_of(centre_admin)
     web(centre_admin).post(reverse("retention_run_now"))
     assert not RetentionRun.objects.exists()
+
+
+def test_a_run_goes_through_the_due_files_in_batches(centre_admin, holder, monkeypatch):
+    cases = [make_case(holder, first_name=f"Batch{i}") for i in range(5)]
+    for case in cases:
+        closed_long_ago(case)
+    monkeypatch.setattr(retention, "BATCH", 2)
+    seen = []
+    real = retention._freeze_reports
+    monkeypatch.setattr(
+        retention,
+        "_freeze_reports",
+        lambda centre, ids, done: (seen.append(ids), real(centre, ids, done)),
+    )
+    record = retention.run(policy_of(centre_admin), dry_run=False)
+    assert [len(ids) for ids in seen] == [2, 2, 1]  # never more than a batch in memory
+    assert sorted(record.client_ids) == sorted(c.client_id for c in cases)
+    assert not Client.objects.exclude(first_name="").exists()

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from casework.models import Role
+from clients import ages
 from clients.models import Case, Client
 from tests.factories import CentreFactory, UserFactory, counsellor, make_case
 
@@ -45,6 +46,7 @@ def closed_cases(holder):
             status="closed", outcome=outcome, opened_at=opened_at, closed_at=at(month, 15)
         )
         Client.objects.filter(pk__in=[c.client_id for c in made]).update(created_at=opened_at)
+        ages.refresh(Case.objects.filter(pk__in=[c.pk for c in made]))  # opened earlier
         return made
 
     return make
