@@ -21,6 +21,8 @@ def refresh(cases: QuerySet) -> None:
     """Work the ages out again (after a birth date or an opening date changed)."""
     from .models import Case
 
+    # A derived number, kept out of the case's history on purpose (Case.history excludes it):
+    # the birth date that moves it has its own history row, with who changed it.
     for case in cases.select_related("client").only("pk", "opened_at", "client__birth_date"):
         Case.objects.filter(pk=case.pk).update(
             age_at_opening=age_on(case.client.birth_date, case.opened_at)
