@@ -1,13 +1,32 @@
-"""Cross-cutting request handling: no caching of signed-in pages, the user's language."""
+"""Cross-cutting request handling: no caching of signed-in pages, the user's language, and a
+note in the security log of session cookies the server does not know."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+security_log = logging.getLogger("casework.security")
+
+
+class UnknownSessionCookieMiddleware:
+    """A session cookie that names no session: expired, or forged. The request goes on as
+    anonymous (the sign-in page); the security log notes it, without the cookie's value."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            request.session.keys()  # loads the session (the sign-in check would anyway)
+            if request.session.session_key is None:
+                security_log.info("Unknown session cookie (expired or forged): %s", request.path)
+        return self.get_response(request)
 
 
 class NoStoreForSignedInMiddleware:

@@ -251,12 +251,15 @@ def test_a_page_costs_no_query_for_the_second_factor(with_app, holder):
     assert not any("otp_totp" in q["sql"] or "backupcode" in q["sql"] for q in queries)
 
 
-def test_a_forged_session_cookie_is_a_sign_in_page_not_an_error(holder):
+def test_a_forged_session_cookie_is_a_sign_in_page_not_an_error(holder, caplog):
     browser = Browser()
     browser.cookies["sessionid"] = "forged" + "x" * 60
+    caplog.set_level(logging.INFO, logger="casework.security")
     response = browser.get(reverse("caseload"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    assert "Unknown session cookie (expired or forged): /caseload/" in caplog.text
+    assert "forgedxxx" not in caplog.text
 
 
 def test_an_over_long_request_is_refused_cleanly(holder):
