@@ -87,8 +87,10 @@ def check_keys() -> None:
         return
     check = EncryptionCheck.objects.filter(pk=1).first()
     if check is None:
-        EncryptionCheck.objects.create(pk=1, token=encrypt(CHECK_PLAINTEXT))
-        return
+        # Web workers, the worker and beat may start together: the first one writes it.
+        check, _created = EncryptionCheck.objects.get_or_create(
+            pk=1, defaults={"token": encrypt(CHECK_PLAINTEXT)}
+        )
     try:
         readable = decrypt(check.token) == CHECK_PLAINTEXT
     except WrongKey:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
 from django.contrib import messages
@@ -58,6 +58,17 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
+def _back_to(request: HttpRequest) -> str:
+    """Where the sign-in brings the user back: the page asked for, or, for a form sent after
+    the timeout, the page the form was on (a POST-only address would answer 405)."""
+    if request.method == "GET":
+        return request.get_full_path()
+    referer = urlparse(request.headers.get("Referer", ""))
+    if referer.netloc == request.get_host() and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -80,8 +91,7 @@ class IdleTimeoutMiddleware:
             )
             if _wants_json(request):  # idle.js, which then goes to the sign-in page
                 return JsonResponse({"remaining": 0}, status=401)
-            page = request.get_full_path() if request.method == "GET" else request.path
-            return redirect(f"{reverse('login')}?{urlencode({'next': page})}")
+            return redirect(f"{reverse('login')}?{urlencode({'next': _back_to(request)})}")
         if request.path_info != reverse("idle_status"):  # asking how long is no activity
             touch(request)
         return self.get_response(request)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "referrals",
     "reports",
     "privacy",
+    "loadtest",
 ]
 
 MIDDLEWARE = [

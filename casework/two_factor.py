@@ -173,10 +173,23 @@ def start_enrolment(user: User) -> TOTPDevice:
     return device
 
 
+def may_enrol(request: HttpRequest) -> bool:
+    """Only a session that gave a code may replace an app; one signed in before an app was set
+    up (elsewhere) owes its code first, and is told so from now on."""
+    if state(request) == VERIFIED:
+        return True
+    if authenticator(request.user) is not None:
+        request.session[SESSION_KEY] = PENDING
+        return False
+    return True
+
+
 def confirm_enrolment(request: HttpRequest, code: str) -> list[str] | None:
     """Take the new app into use once it shows a right code: it replaces any older app, the
     backup codes are renewed, and the session is verified. Returns the new backup codes."""
     user = request.user
+    if not may_enrol(request):
+        return None
     with transaction.atomic():
         device = (
             TOTPDevice.objects.select_for_update()
@@ -239,7 +252,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if pending(request):
             try:
-                name = resolve(request.path_info).url_name
+                name = resolve(request.path_info).view_name  # "admin:login" is not "login"
             except Resolver404:
                 name = None
             if name not in OPEN_URL_NAMES:

@@ -21,8 +21,6 @@ from django.views.decorators.http import require_POST
 from . import two_factor
 from .two_factor import Outcome
 
-BACKUP_CODES_SESSION_KEY = "casework_new_backup_codes"
-
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -71,23 +69,21 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def _may_set_up(request: HttpRequest) -> None:
     # A password alone must not replace the app of an account that has one.
-    if two_factor.state(request) == two_factor.PENDING:
+    if not two_factor.may_enrol(request):
         raise Http404
 
 
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
-    if two_factor.state(request) == two_factor.PENDING:
-        return redirect("two_factor_verify")
+    if not two_factor.may_enrol(request):
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
     device = two_factor.start_enrolment(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_enrolment(request, form.cleaned_data["code"])
         if codes is not None:
-            request.session[BACKUP_CODES_SESSION_KEY] = codes
             messages.success(request, _("Two-factor sign-in is on."))
-            query = urlencode({"next": _next(request)})
-            return redirect(f"{reverse('two_factor_backup_codes')}?{query}")
+            return _show_codes(request, codes)
         form.add_error(
             "code",
             _(
@@ -117,12 +113,8 @@ def qr(request: HttpRequest) -> HttpResponse:
     return HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
 
 
-@login_required
-def backup_codes(request: HttpRequest) -> HttpResponse:
-    """New backup codes, shown once."""
-    codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
-    if not codes:
-        return redirect("two_factor_manage")
+def _show_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    """New backup codes, shown once: in this answer only, never kept anywhere readable."""
     return render(
         request, "casework/two_factor_backup_codes.html", {"codes": codes, "next": _next(request)}
     )
@@ -148,8 +140,7 @@ def _require_verified(request: HttpRequest) -> None:
 @require_POST
 def new_codes(request: HttpRequest) -> HttpResponse:
     _require_verified(request)
-    request.session[BACKUP_CODES_SESSION_KEY] = two_factor.new_backup_codes(request.user)
-    return redirect("two_factor_backup_codes")
+    return _show_codes(request, two_factor.new_backup_codes(request.user))
 
 
 @login_required

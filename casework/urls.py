@@ -29,11 +29,6 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/setup/qr.svg", two_factor_views.qr, name="two_factor_qr"),
-    path(
-        "accounts/two-factor/backup-codes/",
-        two_factor_views.backup_codes,
-        name="two_factor_backup_codes",
-    ),
     path("accounts/two-factor/settings/", two_factor_views.manage, name="two_factor_manage"),
     path("accounts/two-factor/new-codes/", two_factor_views.new_codes, name="two_factor_new_codes"),
     path("accounts/two-factor/turn-off/", two_factor_views.turn_off, name="two_factor_turn_off"),

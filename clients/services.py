@@ -85,6 +85,7 @@ def client_update(
 ) -> Client:
     """Change a client's details, refusing an edit based on an older version."""
     locked = Client.objects.select_for_update().get(pk=client.pk)
+    refuse_if_anonymised(locked)
     if locked.version != expected_version:
         raise StaleEdit(
             _(
@@ -103,6 +104,14 @@ def client_update(
     return locked
 
 
+def refuse_if_anonymised(client: Client) -> None:
+    """An anonymised file takes nothing new: what was typed after could never be erased."""
+    if client.anonymised_at is not None:
+        raise RuleBroken(
+            _("This client file was anonymised: it takes no new data. Register the person again.")
+        )
+
+
 def _open_case(*, actor: User, client: Client, number: int) -> Case:
     case = Case(client=client, centre_id=client.centre_id, number=number, assigned_to=actor)
     _save(case, actor)
@@ -114,6 +123,7 @@ def case_open(*, actor: User, client: Client) -> Case:
     """Open a new trajectory for a client whose earlier cases are all closed."""
     _require_counsellor(actor)
     locked = Client.objects.select_for_update().get(pk=client.pk)
+    refuse_if_anonymised(locked)
     if not can_change_client(actor, locked):
         raise RuleBroken(_("Only a counsellor who may edit this client's case can open a new one."))
     cases = list(locked.cases.order_by("number"))

@@ -7,7 +7,7 @@ Used by the retention policy (``retention``) and by an erasure on the client's r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -60,13 +60,23 @@ class Erased:
     history_rows: dict[str, int] = field(default_factory=dict)
 
 
-def anonymise(client_id: int, *, actor: User | None, reason: str) -> Erased | None:
+def anonymise(
+    client_id: int,
+    *,
+    actor: User | None,
+    reason: str,
+    still_due: Callable[[Client], bool] | None = None,
+) -> Erased | None:
     """Erase the client's identity and every free text of their file, in the rows and in
     their history; a new history row records the anonymisation with ``actor`` and ``reason``.
-    Returns None when the client is already anonymised (a resumed run does no double work)."""
+    Returns None when the client is already anonymised (a resumed run does no double work), or
+    when ``still_due``, asked once the client is locked, says the file is no longer due (a case
+    opened meanwhile)."""
     with transaction.atomic():
         client = Client.objects.select_for_update().filter(pk=client_id).first()
         if client is None or client.anonymised_at is not None:
+            return None
+        if still_due is not None and not still_due(client):
             return None
         now = timezone.now()
         cases = Case.objects.filter(client_id=client_id).values_list("pk", flat=True)

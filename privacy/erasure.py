@@ -8,11 +8,13 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from casework.errors import RuleBroken
 from casework.models import User
 from clients import services as clients
 from clients.models import Case, CaseOutcome, CaseStatus, Client
+from referrals.models import FINISHED, Referral, ReferralStatus
 
 from .anonymise import anonymise
 from .models import Erasure
@@ -63,9 +65,9 @@ def erasure_confirm(*, actor: User, pk: int) -> Erasure:
                 status=CaseStatus.CLOSED,
                 outcome=CaseOutcome.OTHER,
             )
-        done = anonymise(
-            erasure.client_id, actor=actor, reason=f"Erased at the client's request ({erasure})"
-        )
+        reason = f"Erased at the client's request ({erasure})"
+        _cancel_open_referrals(erasure.client_id, actor, reason)
+        done = anonymise(erasure.client_id, actor=actor, reason=reason)
         erasure.status = Erasure.Status.DONE
         erasure.decided_by, erasure.decided_at = actor, timezone.now()
         if done is not None:
@@ -74,6 +76,21 @@ def erasure_confirm(*, actor: User, pk: int) -> Erasure:
         erasure.save()
     security_log.info("Erasure %s confirmed by user %s", erasure.pk, actor.pk)
     return erasure
+
+
+def _cancel_open_referrals(client_id: int, actor: User, reason: str) -> None:
+    """A desk must not go on with a referral whose client asked to be forgotten."""
+    open_ones = list(
+        Referral.objects.filter(case__client_id=client_id).exclude(
+            status__in=[*FINISHED, ReferralStatus.DRAFT]
+        )
+    )
+    for referral in open_ones:
+        referral.status = ReferralStatus.CANCELLED
+        referral.version += 1
+    bulk_update_with_history(
+        open_ones, Referral, ["status", "version"], default_user=actor, default_change_reason=reason
+    )
 
 
 def erasure_cancel(*, actor: User, pk: int) -> Erasure:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Model, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -39,6 +39,7 @@ SESSION_FIELDS = [
     "why_came", "experienced", "situation_now", "future", "topics", "notes", "next_follow_up",
 ]  # fmt: skip
 GOAL_FIELDS = ["category", "description", "target_date", "status"]
+DRAFT_TEXTS = ["why_came", "experienced", "situation_now", "future", "notes"]
 REFERRAL_FIELDS = [
     "type", "purpose", "status", "sent_at", "answer_due", "consent_fields",
     "consent_given_on", "consent_method", "consent_withdrawn_at", "result",
@@ -134,7 +135,7 @@ def build(user: User, client: Client) -> dict:
     cases = list(
         visible_cases(user)
         .filter(client=client)
-        .select_related("assigned_to")
+        .select_related("assigned_to", "client")
         .prefetch_related(
             Prefetch("sessions", queryset=sessions),
             Prefetch("goals", queryset=goals),
@@ -145,7 +146,8 @@ def build(user: User, client: Client) -> dict:
     case_changes = _status_changes(Case, [c.pk for c in cases])
     goal_ids = [g.pk for c in cases for g in c.goals.all()]
     goal_changes = _status_changes(Goal, goal_ids)
-    drafts = SessionDraft.objects.filter(case__in=cases).order_by("saved_at", "pk")
+    # The user's own drafts: a colleague's unsaved text is theirs until they save it.
+    drafts = SessionDraft.objects.filter(case__in=cases, author=user).order_by("saved_at", "pk")
     return {
         "format": FORMAT,
         "made_at": _json(timezone.now()),
@@ -157,11 +159,16 @@ def build(user: User, client: Client) -> dict:
         "drafts": [
             {
                 "when": _text(None, draft.saved_at),
-                "texts": [text for values in draft.data.values() for text in values if text],
+                "texts": [
+                    text
+                    for name in DRAFT_TEXTS
+                    for text in draft.data.get(name, [])
+                    if isinstance(text, str) and text.strip()
+                ],
             }
             for draft in drafts
         ],
-        "access_log": _access(client),
+        "access_log": _access(client, [case.reference for case in cases]),
     }
 
 
@@ -208,11 +215,12 @@ def _case(case: Case, topics: dict, case_changes: dict, goal_changes: dict) -> d
     }
 
 
-def _access(client: Client) -> list[dict]:
-    """Who opened the client's file and cases, and when (the whole log, not only the user's)."""
+def _access(client: Client, case_references: list[str]) -> list[dict]:
+    """Who opened the client's file, and the cases in the export, and when (everyone's reads,
+    not only the user's; never those of a case the user may not read)."""
     entries = (
         AccessLog.objects.filter(centre_id=client.centre_id)
-        .filter(Q(reference=client.reference) | Q(reference__startswith=f"{client.reference}/"))
+        .filter(reference__in=[client.reference, *case_references])
         .select_related("user")
         .order_by("at", "pk")
     )

@@ -83,6 +83,11 @@ def run(policy: RetentionPolicy, *, dry_run: bool, actor: User | None = None) ->
     )
     reason = f"Anonymised by the retention policy (run {record.pk})"
     frozen: set = set()
+
+    def still_due(client: Client) -> bool:  # asked under the client's lock
+        months = policy.closed_case_months
+        return due_clients(client.centre_id, months, now).filter(pk=client.pk).exists()
+
     if policy.closed_case_months:
         for ids in _batches(policy.centre_id, policy.closed_case_months, now):
             if dry_run:
@@ -92,7 +97,9 @@ def run(policy: RetentionPolicy, *, dry_run: bool, actor: User | None = None) ->
                 continue
             _freeze_reports(policy.centre_id, ids, frozen)
             for client_id in ids:
-                done = anonymise(client_id, actor=policy.updated_by, reason=reason)
+                done = anonymise(
+                    client_id, actor=policy.updated_by, reason=reason, still_due=still_due
+                )
                 if done is None:
                     continue
                 record.client_ids.append(client_id)

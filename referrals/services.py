@@ -22,6 +22,7 @@ from casework.models import Network, Role, User
 from casework.permissions import object_grant, object_revoke
 from clients.access import Action, can, visible_cases, with_access
 from clients.models import Case
+from clients.services import refuse_if_anonymised
 
 from .desks import domain_change_refusal, ensure_desk_group
 from .models import (
@@ -149,7 +150,12 @@ def desk_coach_remove(*, actor: User, desk: Partner, coach: User) -> None:
 
 # --- Referrals -------------------------------------------------------------------------------
 def _lock(referral: Referral, version: int | None) -> Referral:
-    locked = Referral.objects.select_for_update().select_related("partner").get(pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("partner", "case__client")
+        .get(pk=referral.pk)
+    )
+    refuse_if_anonymised(locked.case.client)
     if version is not None and locked.version != version:
         raise StaleEdit(_("This referral was changed by someone else in the meantime."))
     return locked

@@ -82,7 +82,6 @@ MATRIX = {
     "two_factor_verify": ("get", NONE, None, expect(302)),
     "two_factor_setup": ("get", NONE, None, expect(200)),
     "two_factor_qr": ("get", NONE, None, expect(404)),
-    "two_factor_backup_codes": ("get", NONE, None, expect(302)),
     "two_factor_manage": ("get", NONE, None, expect(200)),
     "two_factor_new_codes": ("post", NONE, {}, expect(404)),
     "two_factor_turn_off": ("post", NONE, {}, expect(404)),

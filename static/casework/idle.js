@@ -19,6 +19,11 @@
   var asking = false;
 
   function token() {
+    // The cookie, not the page's form: a sign-in in another tab renews it.
+    var found = document.cookie.split("; ").filter(function (part) {
+      return part.indexOf("csrftoken=") === 0;
+    })[0];
+    if (found) { return decodeURIComponent(found.slice("csrftoken=".length)); }
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }

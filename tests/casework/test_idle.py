@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -40,8 +41,13 @@ def test_a_form_sent_after_the_timeout_changes_nothing(web, holder, case, settin
     browser = web(holder)
     idle_for(browser, settings.IDLE_TIMEOUT_SECONDS + 1)
     url = reverse("client_edit", args=[case.client_id])
-    response = browser.post(url, {"first_name": "Changed"})
-    assert response["Location"].startswith(reverse("login"))
+    response = browser.post(url, {"first_name": "Changed"}, HTTP_REFERER=f"http://testserver{url}")
+    # Back to the form's page after the sign-in, not to a POST-only address.
+    assert response["Location"] == f"{reverse('login')}?{urlencode({'next': url})}"
+    elsewhere = web(holder)
+    idle_for(elsewhere, settings.IDLE_TIMEOUT_SECONDS + 1)
+    response = elsewhere.post(reverse("logout"), HTTP_REFERER="https://evil.example/x")
+    assert response["Location"] == f"{reverse('login')}?next=%2F"
     case.client.refresh_from_db()
     assert case.client.first_name == "Amal"
 

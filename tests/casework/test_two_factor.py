@@ -136,12 +136,12 @@ def test_enrolment_is_required_at_first_sign_in_in_production(settings, holder):
     assert browser.get(reverse("caseload")).status_code == 302
     forgive(device)
     done = browser.post(reverse("two_factor_setup"), {"code": code_of(device), "next": "/"})
-    assert done["Location"].startswith(reverse("two_factor_backup_codes"))
-    codes_page = browser.get(done["Location"]).content.decode()
+    codes_page = done.content.decode()
     assert BackupCode.objects.filter(user=holder).count() == two_factor.BACKUP_CODE_COUNT
     assert codes_page.count("<li><code>") == two_factor.BACKUP_CODE_COUNT
-    # Shown once only.
-    assert browser.get(reverse("two_factor_backup_codes")).status_code == 302
+    # Shown in that answer only: nothing of them is kept in the session.
+    codes = [c.split("</code>")[0] for c in codes_page.split("<li><code>")[1:]]
+    assert not any(c in str(dict(browser.session)) for c in codes)
     assert browser.get(reverse("caseload")).status_code == 200
     # The next sign-in asks for the code.
     assert (
@@ -178,7 +178,8 @@ def test_in_the_demo_two_factor_is_optional_and_can_be_turned_on_and_off(web, ho
     assert "Off: your password alone signs you in" in manage
     browser.get(reverse("two_factor_setup"))
     device = TOTPDevice.objects.get(user=holder, confirmed=False)
-    assert browser.post(reverse("two_factor_setup"), {"code": code_of(device)}).status_code == 302
+    shown = browser.post(reverse("two_factor_setup"), {"code": code_of(device)})
+    assert shown.content.decode().count("<li><code>") == two_factor.BACKUP_CODE_COUNT
     assert "unused backup codes" in browser.get(reverse("two_factor_manage")).content.decode()
     browser.post(reverse("two_factor_turn_off"))
     assert not TOTPDevice.objects.filter(user=holder).exists()
@@ -198,11 +199,31 @@ def test_new_backup_codes_replace_the_old(with_app, holder):
     browser = sign_in(holder)
     browser.post(reverse("two_factor_verify"), {"code": code_of(with_app)})
     response = browser.post(reverse("two_factor_new_codes"))
-    assert response["Location"] == reverse("two_factor_backup_codes")
-    assert "<li><code>" in browser.get(response["Location"]).content.decode()
+    assert response.content.decode().count("<li><code>") == two_factor.BACKUP_CODE_COUNT
     assert not BackupCode.objects.filter(
         user=holder, digest=two_factor._digest(holder, old[0].replace("-", ""))
     ).exists()
+
+
+def test_a_session_signed_in_before_the_app_was_set_up_owes_its_code(settings, holder):
+    """Someone with the password signs in while the account has no app; its owner then sets
+    one up elsewhere. That first session may not replace the owner's app with its own."""
+    settings.TWO_FACTOR_REQUIRED = True
+    intruder = sign_in(holder)
+    assert intruder.get(reverse("caseload"))["Location"].startswith(reverse("two_factor_setup"))
+    two_factor.give_demo_authenticator(holder, "3132333435363738393031323334353637383930")
+    response = intruder.get(reverse("two_factor_setup"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    assert intruder.get(reverse("two_factor_qr")).status_code == 404
+    assert intruder.post(reverse("two_factor_setup"), {"code": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=holder, confirmed=True).count() == 1
+    assert intruder.get(reverse("caseload"))["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_the_admin_sign_in_page_is_no_way_around_the_code(with_app, holder):
+    browser = sign_in(holder)
+    response = browser.get(reverse("admin:login"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
 
 
 def test_the_next_address_never_leads_off_site(with_app, holder):

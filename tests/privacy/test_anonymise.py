@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.errors import StaleEdit
+from casework.errors import RuleBroken
 from clients import services
 from clients.models import Case, Client
 from privacy.anonymise import anonymise
@@ -70,10 +70,20 @@ def test_a_second_run_does_nothing(planted, centre_admin):
     assert Client.history.count() == versions
 
 
-def test_an_edit_opened_before_is_refused_not_saved_over_the_erasure(planted, centre_admin, holder):
+def test_an_anonymised_file_takes_no_new_data(planted, centre_admin, holder, icam_coach):
+    """Typed after the anonymisation, it could never be erased: refused everywhere."""
+    from referrals import services as referring
+    from referrals.models import Referral
+
     opened = Client.objects.get()
     anonymise(planted.client.pk, actor=centre_admin, reason="x")
-    with pytest.raises(StaleEdit):
+    with pytest.raises(RuleBroken, match="anonymised"):
+        services.case_open(actor=holder, client=opened)
+    with pytest.raises(RuleBroken, match="anonymised"):
+        referring.feedback_add(
+            actor=icam_coach, referral=Referral.objects.get(), text="Qzvlate", as_sender=False
+        )
+    with pytest.raises(RuleBroken):
         services.client_update(
             actor=holder,
             client=opened,

@@ -9,6 +9,7 @@ from clients import services
 from clients.models import Case, CaseStatus
 from privacy.erasure import erasure_ask
 from privacy.models import Erasure, ErasureReason
+from referrals.models import Referral
 from tests.factories import UserFactory
 
 from .conftest import erased, untouched
@@ -38,6 +39,9 @@ def test_asked_then_confirmed_it_erases_everything_and_closes_the_case(
     assert erased(planted)
     case = Case.objects.get()
     assert case.status == CaseStatus.CLOSED and case.outcome == "other"
+    referral = Referral.objects.get()
+    assert referral.status == "cancelled"  # the desk does not go on with it
+    assert referral.history.first().history_user == centre_admin
     assert erasure.rows["counselling.Session"] == 1
 
 

@@ -88,3 +88,24 @@ def test_three_hundred_sessions_cost_no_more_queries_than_three(web, holder, pla
     )
     assert queries() == few
     assert Client.objects.count() == 1
+
+
+def test_reads_of_a_case_one_may_not_see_stay_out_of_the_export(web, holder, outsider, planted):
+    hidden = f"{planted.client.reference}/9"  # a later case, held by someone else
+    AccessLog.objects.create(
+        user=outsider, centre_id=holder.centre_id, kind="case", object_id=999, reference=hidden
+    )
+    data = web(holder).get(reverse("client_export_json", args=[planted.client.pk])).json()
+    assert hidden not in {entry["reference"] for entry in data["access_log"]}
+    assert outsider.username not in json.dumps(data)
+
+
+def test_only_ones_own_drafts_are_in_the_export(web, holder, editor, planted):
+    from clients import services
+    from sessions.models import SessionDraft
+
+    services.case_share(actor=holder, case=planted.case, colleague=editor, level="change")
+    SessionDraft.objects.create(case=planted.case, author=editor, data={"notes": ["Xqpdraft"]})
+    html = web(holder).get(reverse("client_export", args=[planted.client.pk])).content.decode()
+    assert "Xqpdraft" not in html
+    assert planted.words[-1] in html  # the holder's own draft is there

@@ -34,9 +34,11 @@ class Command(BaseCommand):
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
                 after = f"WHERE {quote(key)} > %s " if last is not None else ""
+                # Locked until the batch is written: an edit saved meanwhile waits, not lost.
+                lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
                 cursor.execute(
                     f"SELECT {wanted} FROM {quote(table)} {after}"  # noqa: S608
-                    f"ORDER BY {quote(key)} LIMIT {BATCH}",
+                    f"ORDER BY {quote(key)} LIMIT {BATCH}{lock}",
                     [last] if last is not None else [],
                 )
                 rows = cursor.fetchall()
