@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import two_factor
+from . import notices, two_factor
 from .errors import RuleBroken
 from .models import Role, User, UserRole
 
@@ -99,6 +99,8 @@ def user_update(
     if new_password:
         validate_password(new_password, locked)
         locked.set_password(new_password)
+        if locked.pk != actor.pk:
+            notices.password_set(locked)
     locked._history_user = actor
     locked.full_clean()
     locked.save()
@@ -119,7 +121,9 @@ def user_reset_two_factor(*, actor: User, user: User) -> None:
     """Remove a user's authenticator app and backup codes (a lost phone), for a user of the
     admin's centre; they set up a new app at their next sign-in."""
     _require_centre_admin(actor)
-    two_factor.reset(user=User.objects.get(pk=user.pk, centre_id=actor.centre_id), actor=actor)
+    reset = User.objects.get(pk=user.pk, centre_id=actor.centre_id)
+    two_factor.reset(user=reset, actor=actor)
+    notices.two_factor_reset(reset)
 
 
 def is_locked_out(user: User) -> bool:

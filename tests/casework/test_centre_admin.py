@@ -125,13 +125,20 @@ def test_an_admin_who_is_also_a_counsellor_sees_only_their_cases(web, case, cent
     assert web(both).get(reverse("case_detail", kwargs={"pk": case.pk})).status_code == 404
 
 
-def test_a_centre_admin_sets_a_new_password_that_must_be_strong(web, centre_admin, holder):
+def test_a_centre_admin_sets_a_new_password_that_must_be_strong(
+    web, centre_admin, holder, mailoutbox, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=holder.pk).update(email="holder@example.org")
     url = reverse("centre_user_edit", kwargs={"pk": holder.pk})
-    form = {"is_active": "on", "roles": [Role.COUNSELLOR]}
+    form = {"is_active": "on", "roles": [Role.COUNSELLOR], "email": "holder@example.org"}
     response = web(centre_admin).post(url, {**form, "new_password": "123"})
     assert "new_password" in response.context["form"].errors
-    web(centre_admin).post(url, {**form, "new_password": "a-new-and-long-passphrase"})
+    with django_capture_on_commit_callbacks(execute=True):
+        web(centre_admin).post(url, {**form, "new_password": "a-new-and-long-passphrase"})
     assert User.objects.get(pk=holder.pk).check_password("a-new-and-long-passphrase")
+    # The user hears of it, whoever the admin acted for.
+    assert [m.to for m in mailoutbox] == [["holder@example.org"]]
+    assert "password was changed" in mailoutbox[0].subject
 
 
 def test_a_user_changes_their_own_password(web, holder):

@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework import two_factor
-from casework.models import BackupCode
+from casework.models import BackupCode, User
 from tests.factories import PASSWORD, UserFactory
 
 from ..conftest import Browser
@@ -235,14 +235,21 @@ def test_the_next_address_never_leads_off_site(with_app, holder):
     assert response["Location"] == "/"
 
 
-def test_the_centre_admin_resets_a_lost_phone(web, centre_admin, with_app, holder, caplog):
+def test_the_centre_admin_resets_a_lost_phone(
+    web, centre_admin, with_app, holder, caplog, mailoutbox, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=holder.pk).update(email="holder@example.org")
     admin = web(centre_admin)
     page = admin.get(reverse("centre_user_edit", args=[holder.pk])).content.decode()
     assert "Reset two-factor sign-in" in page
     caplog.set_level(logging.INFO, logger="casework.security")
-    admin.post(reverse("centre_user_reset_two_factor", args=[holder.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(reverse("centre_user_reset_two_factor", args=[holder.pk]))
     assert not TOTPDevice.objects.filter(user=holder).exists()
     assert f"reset: user {holder.pk} by user {centre_admin.pk}" in caplog.text
+    # The user is told, so that a reset they did not ask for does not go unnoticed.
+    assert [m.to for m in mailoutbox] == [["holder@example.org"]]
+    assert "two-factor sign-in was reset" in mailoutbox[0].subject
 
 
 def test_no_one_resets_the_app_of_another_centres_user(web, centre_admin, foreigner, holder):
