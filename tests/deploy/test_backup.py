@@ -183,6 +183,21 @@ def test_it_keeps_only_the_last_backups(source, tmp_path):
     assert sorted(backup_dir.iterdir()) == made[1:]
 
 
+@pytest.fixture(autouse=True)
+def _no_gpg_agent_left(tmp_path):
+    """gpg starts an agent per home; each test stops those of its homes when it ends."""
+    yield
+    gpgconf = require_tool("gpgconf", "gnupg")
+    for keyring in tmp_path.rglob("pubring.kbx"):
+        home = str(keyring.parent)
+        subprocess.run(
+            [gpgconf, "--homedir", home, "--kill", "gpg-agent"],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+
+
 def gnupg_home(folder: Path, *key: str) -> Path:
     """A GnuPG home holding one key pair, made by `gpg --quick-generate-key USER-ID *key`."""
     folder.mkdir(mode=0o700)
