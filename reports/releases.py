@@ -50,9 +50,13 @@ def release_for(scope, year: int, today: date, k: int) -> Released:
 
 
 def _find(scope, year: int, month: date, k: int) -> Release | None:
-    return Release.objects.filter(
-        unit=scope.label, year=year, month=month, k=k, schema=SCHEMA
-    ).first()
+    # The ledger (the finest counts) is read only to make the next release: decoding it on
+    # every reading was most of the page's time (docs/performance.md).
+    return (
+        Release.objects.filter(unit=scope.label, year=year, month=month, k=k, schema=SCHEMA)
+        .defer("ledger")
+        .first()
+    )
 
 
 def _lock(year: int) -> None:
