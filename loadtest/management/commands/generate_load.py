@@ -7,6 +7,20 @@ from django.core.management.base import BaseCommand, CommandError
 from loadtest.generate import Refused, Sizes, generate
 
 
+class Unstyled:
+    """The command's stderr as a plain stream for the progress bar: no newline after each
+    write, and not in the error colour."""
+
+    def __init__(self, wrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, style_func=str, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+
 class Command(BaseCommand):
     help = (
         "Fill the current PostgreSQL database with clearly fictional centres, counsellors, "
@@ -40,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(problems))
         try:
             result = generate(
-                sizes, seed=options["seed"], force=options["force"], stream=self.stderr._out
+                sizes, seed=options["seed"], force=options["force"], stream=Unstyled(self.stderr)
             )
         except Refused as refused:
             raise CommandError(str(refused)) from None
