@@ -149,9 +149,16 @@ class Case(models.Model):
     age_at_opening = AgeAtOpeningField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    # The latest session's follow-up date, kept by sessions.services whenever a session is
+    # written, so the caseload shows, sorts and counts it from the row, not from a subquery
+    # over the sessions of every case. Derived, so out of the case's history: the session that
+    # sets it has its own.
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version", "last_activity_at", "age_at_opening"])
+    history = HistoricalRecords(
+        excluded_fields=["version", "last_activity_at", "age_at_opening", "next_follow_up"]
+    )
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]

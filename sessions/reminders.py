@@ -1,5 +1,6 @@
-"""The reminders of counselling: the case's next follow-up (the latest session's date) and each
-open goal's target date, both to the counsellor who holds the case."""
+"""The reminders of counselling: the case's next follow-up (the latest session's date, kept on
+the case by sessions.services) and each open goal's target date, both to the counsellor who
+holds the case."""
 
 from __future__ import annotations
 
@@ -12,14 +13,9 @@ from reminders import kinds
 from reminders.models import Kind, Reminder
 from reminders.services import reminder_schedule
 
-from .models import Goal, GoalStatus, Session
+from .models import Goal, GoalStatus
 
 OPEN_GOAL = (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)
-
-
-def _follow_up_of(case: Case):
-    latest = Session.objects.filter(case=case).order_by("-held_on", "-id").first()
-    return latest.next_follow_up if latest else None
 
 
 def schedule_follow_up(actor: User, case: Case) -> None:
@@ -29,7 +25,7 @@ def schedule_follow_up(actor: User, case: Case) -> None:
         object_id=case.pk,
         case=case,
         reference=case.reference,
-        due_on=None if case.is_closed else _follow_up_of(case),
+        due_on=None if case.is_closed else case.next_follow_up,
         recipients=[case.assigned_to],
     )
 
@@ -58,7 +54,7 @@ def _visible_open_case(reminder: Reminder) -> Case | None:
 
 def _follow_up_still_due(reminder: Reminder) -> bool:
     case = _visible_open_case(reminder)
-    return case is not None and _follow_up_of(case) == reminder.due_on
+    return case is not None and case.next_follow_up == reminder.due_on
 
 
 def _goal_still_due(reminder: Reminder) -> bool:

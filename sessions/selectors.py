@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from casework.models import User
@@ -12,25 +12,21 @@ from clients.access import visible_cases
 from clients.models import Case, CaseStatus
 
 from .access import visible_goals
-from .models import Goal, GoalStatus, Session
+from .models import Goal, GoalStatus
 
 HORIZON_DAYS = 14
-
-
-def with_next_follow_up(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate each case with the follow-up date of its latest session (one subquery)."""
-    latest = Session.objects.filter(case=OuterRef("pk")).order_by("-held_on", "-id")
-    return cases.annotate(next_follow_up=Subquery(latest.values("next_follow_up")[:1]))
 
 
 def follow_ups_due(user: User, *, horizon: date | None = None) -> QuerySet[Case]:
     """Open cases whose latest session asks for a follow-up by ``horizon``, soonest first.
 
-    Only the latest session counts: a later session supersedes an earlier follow-up date.
+    Only the latest session counts: a later session supersedes an earlier follow-up date
+    (``Case.next_follow_up`` holds the latest session's date).
     """
     horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
     return (
-        with_next_follow_up(visible_cases(user).exclude(status=CaseStatus.CLOSED))
+        visible_cases(user)
+        .exclude(status=CaseStatus.CLOSED)
         .filter(next_follow_up__isnull=False, next_follow_up__lte=horizon)
         .select_related("client")
         .order_by("next_follow_up", "id")

@@ -58,14 +58,20 @@ def _open_case(case: Case) -> Case:
     return locked
 
 
-def _touch(case: Case) -> None:
-    """Move the case up the caseload. Last activity is excluded from the case's history (the
-    session or goal written beside it has its own), so this one-column save skips it rather
-    than add an empty history row to the case."""
+def _touch(case: Case, *, sessions_changed: bool = False) -> None:
+    """Move the case up the caseload and, when a session was written, keep the case's next
+    follow-up (its latest session's date). Both columns are derived and excluded from the case's
+    history (the session or goal written beside them has its own), so this save skips it
+    rather than add an empty history row to the case."""
     case.last_activity_at = timezone.now()
+    fields = ["last_activity_at"]
+    if sessions_changed:
+        latest = case.sessions.order_by("-held_on", "-id").values("next_follow_up").first()
+        case.next_follow_up = latest["next_follow_up"] if latest else None
+        fields.append("next_follow_up")
     case.skip_history_when_saving = True
     try:
-        case.save(update_fields=["last_activity_at"])
+        case.save(update_fields=fields)
     finally:
         del case.skip_history_when_saving
 
@@ -89,7 +95,7 @@ def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
             setattr(session, field, data[field])
     _check_session_dates(session)
     _save(session, actor)
-    _touch(locked)
+    _touch(locked, sessions_changed=True)
     schedule_follow_up(actor, locked)
     SessionDraft.objects.filter(author=actor, case=locked, session=None).delete()
     return session
@@ -114,7 +120,7 @@ def session_update(
     _check_session_dates(locked)
     locked.version += 1
     _save(locked, actor)
-    _touch(locked.case)
+    _touch(locked.case, sessions_changed=True)
     schedule_follow_up(actor, locked.case)
     SessionDraft.objects.filter(author=actor, session=locked).delete()
     return locked

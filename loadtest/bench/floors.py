@@ -8,14 +8,18 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.sessions.models import Session as StoredSession
 from django.db import connection
 
+from casework.models import User
 from clients.models import Case, CaseUserObjectPermission, Client
 from referrals.models import Partner, Referral, ReferralGroupObjectPermission
 from reminders.models import Reminder
 from sessions.models import Goal, Session
 
 T = {
+    "session_store": StoredSession._meta.db_table,
+    "user": User._meta.db_table,
     "case": Case._meta.db_table,
     "client": Client._meta.db_table,
     "case_grant": CaseUserObjectPermission._meta.db_table,
@@ -27,13 +31,16 @@ T = {
     "reminder": Reminder._meta.db_table,
 }
 
+STACK = """
+SELECT s.session_data, u.* FROM {session_store} s, {user} u
+WHERE s.session_key = %(key)s AND s.expire_date > now() AND u.id = %(me)s
+"""
 CASELOAD = """
 SELECT c.id, c.number, c.status, c.last_activity_at, cl.reference, cl.first_name,
        c.assigned_to_id = %(me)s AS is_assigned,
        EXISTS (SELECT 1 FROM {case_grant} g WHERE g.content_object_id = c.id
                AND g.user_id = %(me)s AND g.permission_id = %(change)s) AS can_change,
-       (SELECT s.next_follow_up FROM {session} s WHERE s.case_id = c.id
-        ORDER BY s.held_on DESC, s.id DESC LIMIT 1) AS next_follow_up
+       c.next_follow_up
 FROM {case} c JOIN {client} cl ON cl.id = c.client_id
 WHERE c.centre_id = %(centre)s AND c.status <> 'closed'
   AND (c.assigned_to_id = %(me)s OR c.id IN (SELECT content_object_id FROM {case_grant}

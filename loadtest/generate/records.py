@@ -135,6 +135,12 @@ def batch_create(
             end = timezone.localdate(closed) if closed else today
             days = _session_days(rng, timezone.localdate(opened), end, k)
             last_seen = _moment(days[-1], rng) if days else opened
+            follow_up = None
+            if days and not closed:
+                soon = rng.random() < 0.6  # due now, or later this month
+                follow_up = today + timedelta(
+                    days=rng.randint(-3, 0) if soon else rng.randint(1, 30)
+                )
             case = Case(
                 client=client,  # the instance: age_at_opening reads its birth date
                 centre_id=client.centre_id,
@@ -145,13 +151,14 @@ def batch_create(
                 opened_at=opened,
                 closed_at=closed,
                 last_activity_at=closed or max(opened, min(last_seen, now)),
+                next_follow_up=follow_up,  # the latest session's, as sessions.services keeps it
             )
             cases.append(_stamp(case, holder, opened))
             plans_of_cases.append(days)
     cases = _create(Case, cases, made)
 
     _shares(rng, cast, cases, made)
-    sessions = _sessions(rng, cases, plans_of_cases, today, made)
+    sessions = _sessions(rng, cases, plans_of_cases, made)
     goals = _goals(rng, cases, sessions, today, made)
     referrals = _referrals(rng, cast, cases, goals, now, made)
     _reminders(rng, cases, sessions, goals, referrals, now, made)
@@ -177,17 +184,11 @@ def _shares(rng: random.Random, cast: Cast, cases: list[Case], made: Batch) -> N
     _create(CaseUserObjectPermission, rows, made)
 
 
-def _sessions(rng, cases, plans_of_cases, today, made) -> dict[int, list[Session]]:
+def _sessions(rng, cases, plans_of_cases, made) -> dict[int, list[Session]]:
     rows = []
     for case, days in zip(cases, plans_of_cases, strict=True):
         for i, day in enumerate(days):
             last = i == len(days) - 1
-            follow_up = None
-            if last and case.closed_at is None:
-                soon = rng.random() < 0.6  # due now, or later this month
-                follow_up = today + timedelta(
-                    days=rng.randint(-3, 0) if soon else rng.randint(1, 30)
-                )
             interpreter = rng.random() < 0.25
             session = Session(
                 case=case,
@@ -201,7 +202,7 @@ def _sessions(rng, cases, plans_of_cases, today, made) -> dict[int, list[Session
                 situation_now=fake.text(rng, 1),
                 future=fake.text(rng, 1),
                 notes=fake.text(rng, 1) if rng.random() < 0.5 else "",
-                next_follow_up=follow_up,
+                next_follow_up=case.next_follow_up if last else None,
                 created_by_id=case.assigned_to_id,
                 created_at=_moment(day, rng),
             )

@@ -16,7 +16,7 @@ from clients.forms import CaseloadFilterForm, CaseSearchForm
 from clients.selectors import caseload_cases
 
 from ..journey import journey_for
-from ..selectors import follow_ups_due, goals_due, with_next_follow_up
+from ..selectors import follow_ups_due, goals_due
 from ..timeline import client_timeline as client_timeline_items
 from .records import log_read
 
@@ -34,7 +34,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     term = (
         search.cleaned_data["q"].strip() if request.method == "POST" and search.is_valid() else ""
     )
-    cases = with_next_follow_up(caseload_cases(request.user, status=status, term=term))
+    cases = caseload_cases(request.user, status=status, term=term)
     # Search hits come on one page: page links are GETs and would drop a POSTed search.
     page, query = paginate(request, cases, 100 if term else settings.CASEWORK_PAGE_SIZE)
     return render(

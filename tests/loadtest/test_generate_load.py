@@ -99,6 +99,19 @@ def test_referrals_reach_the_desks_through_their_grants(generated):
     assert Referral.objects.exclude(partner__domain="icam_desk").exists()
 
 
+def test_each_case_holds_its_latest_sessions_follow_up(generated):
+    latest = {}
+    for case_id, follow_up in Session.objects.order_by("case_id", "held_on", "id").values_list(
+        "case_id", "next_follow_up"
+    ):
+        latest[case_id] = follow_up
+    held = dict(Case.objects.values_list("pk", "next_follow_up"))
+    assert held == latest
+    assert any(held.values()) and not any(
+        held[pk] for pk in Case.objects.filter(status="closed").values_list("pk", flat=True)
+    )
+
+
 def test_reminders_are_due_for_the_sweep(generated):
     due = Reminder.objects.filter(status="pending", due_at__lte=timezone.now())
     assert due.exists()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
 from casework.errors import RuleBroken, StaleEdit
 from clients import services as case_services
-from clients.models import CaseOutcome, CaseStatus
+from clients.models import Case, CaseOutcome, CaseStatus
 from sessions import services
 from sessions.access import visible_goals, visible_sessions
 from sessions.models import Goal, GoalStatus, Session
@@ -159,3 +163,56 @@ def test_a_session_moves_its_case_up_the_caseload_without_an_empty_case_history_
     case.refresh_from_db()
     assert case.last_activity_at > before
     assert case.history.count() == rows
+
+
+def test_the_case_keeps_its_latest_sessions_follow_up_out_of_its_history(case, holder):
+    rows = case.history.count()
+    soon, later = TODAY() + timedelta(days=3), TODAY() + timedelta(days=9)
+    services.session_record(
+        actor=holder,
+        case=case,
+        data={
+            "held_on": TODAY() - timedelta(days=2),
+            "duration_minutes": 30,
+            "next_follow_up": soon,
+        },
+    )
+    earlier = services.session_record(
+        actor=holder,
+        case=case,
+        data={
+            "held_on": TODAY() - timedelta(days=20),
+            "duration_minutes": 30,
+            "next_follow_up": later,
+        },
+    )
+    case.refresh_from_db()
+    assert case.next_follow_up == soon  # the session held last counts, not the one typed last
+
+    moved = services.session_update(
+        actor=holder, session=earlier, expected_version=1, data={"held_on": TODAY()}
+    )
+    case.refresh_from_db()
+    assert case.next_follow_up == later
+    services.session_update(
+        actor=holder, session=moved, expected_version=2, data={"next_follow_up": None}
+    )
+    case.refresh_from_db()
+    assert case.next_follow_up is None
+    assert case.history.count() == rows
+
+
+def test_the_migration_fills_each_cases_follow_up_from_its_latest_session(case, holder):
+    services.session_record(
+        actor=holder,
+        case=case,
+        data={"held_on": TODAY(), "duration_minutes": 30, "next_follow_up": TODAY()},
+    )
+    untouched = make_case(holder)
+    Case.objects.update(next_follow_up=None)
+    migration = import_module("clients.migrations.0008_case_next_follow_up")
+    migration.fill(apps, SimpleNamespace(connection=connection))  # all it reads of the editor
+    assert dict(Case.objects.values_list("pk", "next_follow_up")) == {
+        case.pk: TODAY(),
+        untouched.pk: None,
+    }
