@@ -14,7 +14,7 @@ from reminders.models import Reminder
 from reports.models import Release
 
 PATHS = {
-    "caseload", "client_file", "permission_check", "journey", "dashboard_cold",
+    "stack", "caseload", "client_file", "permission_check", "journey", "dashboard_cold",
     "dashboard_warm", "desk", "sweep",
 }  # fmt: skip
 TIMING = {"median_ms", "min_ms", "max_ms", "q1_ms", "q3_ms", "queries", "samples_ms"}
@@ -51,6 +51,16 @@ def test_the_json_has_every_path_with_its_floor_medians_query_counts_and_ratio(g
             assert found[side]["queries"] >= 1, (name, side)
         assert found["ratio"] > 0, name
         assert name in printed
+    stack = report["paths"]["stack"]["view"]["median_ms"]
+    for name in ("caseload", "client_file", "journey", "dashboard_warm", "desk"):
+        found = report["paths"][name]
+        assert found["beyond_stack_ms"] == pytest.approx(
+            max(found["view"]["median_ms"] - stack, 0), abs=1e-3
+        )
+        assert found["beyond_stack_ratio"] == pytest.approx(
+            found["beyond_stack_ms"] / found["floor"]["median_ms"], abs=0.06
+        )
+    assert "beyond_stack_ms" not in report["paths"]["sweep"]
     assert report["machine"]["cores"] >= 1 and report["machine"]["postgresql"]
     assert report["sizes"]["clients_case"] == 100
     assert report["sizes"]["counselling_session"] == 400
