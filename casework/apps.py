@@ -7,7 +7,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import lookups, signals  # noqa: F401
 
         checks.register(field_keys_check, checks.Tags.security)
 

@@ -30,9 +30,10 @@ def visible_cases(user: User) -> QuerySet[Case]:
     """Cases ``user`` may read: assigned to them, or shared with them, in their centre."""
     if not user.is_authenticated or not user.is_counsellor:
         return Case.objects.none()
-    # Indexed columns first (centre, assigned counsellor), explicit grants second.
+    # Both arms on an index: the assigned counsellor, and the granted ids as an array for the
+    # primary key (casework/lookups.py), so PostgreSQL ORs two index scans.
     shared = grant_subquery(CaseUserObjectPermission, user, "view_case")
-    return Case.objects.filter(Q(assigned_to=user) | Q(pk__in=shared), centre_id=user.centre_id)
+    return Case.objects.filter(Q(assigned_to=user) | Q(pk__any_of=shared), centre_id=user.centre_id)
 
 
 def with_access(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
@@ -100,6 +101,25 @@ def get_client_for(user: User, pk: int, action: Action = Action.VIEW) -> Client:
     if action != Action.VIEW and not can_change_client(user, client):
         raise PermissionDenied
     return client
+
+
+def get_client_file_for(user: User, pk: int) -> tuple[Client, list[Case], bool]:
+    """The client ``pk``, the cases of theirs ``user`` may see (latest first, with the access
+    flags) and whether ``user`` may change the client (as ``can_change_client``), in one query;
+    404 when ``user`` sees none of their cases."""
+    later = Case.objects.filter(client=OuterRef("client"), number__gt=OuterRef("number"))
+    cases = list(
+        with_access(visible_cases(user), user)
+        .filter(client_id=pk)
+        .annotate(is_latest=~Exists(later))
+        .select_related("client", "assigned_to")
+        .order_by("-number")
+    )
+    if not cases:
+        raise Http404("No such client.")
+    latest = cases[0]  # the latest the user sees: the client's latest, or a later one is hidden
+    may_change = latest.is_latest and (latest.user_is_assigned or latest.user_has_change_grant)
+    return latest.client, cases, may_change
 
 
 def can_change_client(user: User, client: Client) -> bool:

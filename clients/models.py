@@ -173,6 +173,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["assigned_to", "-last_activity_at"], name="case_caseload"),
+            # The caseload's open cases and what falls due on them (visible_cases' first arm).
+            models.Index(fields=["assigned_to", "status"], name="case_holder_status"),
             models.Index(fields=["centre", "status"], name="case_centre_status"),
             # The coordinators' figures: a centre's cases opened or closed in a period.
             models.Index(fields=["centre", "opened_at"], name="case_centre_opened"),

@@ -22,11 +22,9 @@ from . import services
 from .access import (
     Action,
     can,
-    can_change_client,
     get_case_for,
+    get_client_file_for,
     get_client_for,
-    visible_cases,
-    with_access,
 )
 from .extensions import sections_for
 from .forms import (
@@ -67,15 +65,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def client_file(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_client_for(request.user, pk)
+    client, cases, can_edit = get_client_file_for(request.user, pk)
     access_record(user=request.user, kind=AccessLog.Kind.CLIENT, record=client)
-    cases = list(
-        with_access(visible_cases(request.user), request.user)
-        .filter(client=client)
-        .select_related("assigned_to")
-        .order_by("-number")
-    )
-    can_edit = can_change_client(request.user, client)
     can_open_case = can_edit and all(case.is_closed for case in cases)
     return render(
         request,

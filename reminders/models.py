@@ -95,6 +95,13 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="reminder_sweep"),
             models.Index(fields=["recipient", "-delivered_at"], name="reminder_inbox"),
+            # The unread count every page shows: only the unread rows, not a year of the read.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(delivered_at__isnull=False, read_at__isnull=True)
+                & ~models.Q(status="cancelled"),
+                name="reminder_unread",
+            ),
             models.Index(fields=["kind", "object_id"], name="reminder_object"),
         ]
 

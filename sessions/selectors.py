@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from casework.models import User
 from clients.access import visible_cases
-from clients.models import Case, CaseStatus
+from clients.models import OPEN_STATUSES, Case
+from clients.selectors import UNSHOWN_IDENTITY
 
-from .access import visible_goals
 from .models import Goal, GoalStatus
 
 HORIZON_DAYS = 14
@@ -26,23 +26,24 @@ def follow_ups_due(user: User, *, horizon: date | None = None) -> QuerySet[Case]
     horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
     return (
         visible_cases(user)
-        .exclude(status=CaseStatus.CLOSED)
-        .filter(next_follow_up__isnull=False, next_follow_up__lte=horizon)
+        .filter(status__in=OPEN_STATUSES, next_follow_up__lte=horizon)
         .select_related("client")
+        .defer(*UNSHOWN_IDENTITY)
         .order_by("next_follow_up", "id")
     )
 
 
 def goals_due(user: User, *, horizon: date | None = None) -> QuerySet[Goal]:
     horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
+    # The open cases first, then their goals through the goal's case index: the open states
+    # listed (not "not closed") so the case's (counsellor, status) index serves them.
+    open_cases = visible_cases(user).filter(status__in=OPEN_STATUSES)
     return (
-        visible_goals(user)
-        .filter(
+        Goal.objects.filter(
+            case__in=open_cases,
             status__in=[GoalStatus.OPEN, GoalStatus.IN_PROGRESS],
-            target_date__isnull=False,
             target_date__lte=horizon,
         )
-        .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case__client")
         .order_by("target_date", "id")
     )

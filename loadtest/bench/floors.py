@@ -42,9 +42,9 @@ SELECT c.id, c.number, c.status, c.last_activity_at, cl.reference, cl.first_name
                AND g.user_id = %(me)s AND g.permission_id = %(change)s) AS can_change,
        c.next_follow_up
 FROM {case} c JOIN {client} cl ON cl.id = c.client_id
-WHERE c.centre_id = %(centre)s AND c.status <> 'closed'
-  AND (c.assigned_to_id = %(me)s OR c.id IN (SELECT content_object_id FROM {case_grant}
-       WHERE user_id = %(me)s AND permission_id = %(view)s))
+WHERE c.centre_id = %(centre)s AND c.status IN ('intake', 'orientation', 'action', 'follow_up')
+  AND (c.assigned_to_id = %(me)s OR c.id = ANY(ARRAY(SELECT content_object_id FROM {case_grant}
+       WHERE user_id = %(me)s AND permission_id = %(view)s)))
 ORDER BY c.last_activity_at DESC, c.id DESC LIMIT %(page)s
 """
 CLIENT_FILE = """
@@ -53,8 +53,8 @@ SELECT cl.id, cl.reference, cl.first_name, cl.last_name, cl.birth_date, cl.phone
        c.id, c.number, c.status, c.outcome, c.opened_at, c.closed_at, c.assigned_to_id
 FROM {client} cl JOIN {case} c ON c.client_id = cl.id
 WHERE cl.id = %(client)s AND c.centre_id = %(centre)s
-  AND (c.assigned_to_id = %(me)s OR c.id IN (SELECT content_object_id FROM {case_grant}
-       WHERE user_id = %(me)s AND permission_id = %(view)s))
+  AND (c.assigned_to_id = %(me)s OR c.id = ANY(ARRAY(SELECT content_object_id FROM {case_grant}
+       WHERE user_id = %(me)s AND permission_id = %(view)s)))
 ORDER BY c.number DESC
 """
 GRANT = """

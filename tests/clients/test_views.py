@@ -239,3 +239,37 @@ def test_the_case_history_shows_each_access_change_once_with_before_and_after(
         ("Access changed", "read and edit", "read only"),
         ("Access granted", "", "read and edit"),
     ]
+
+
+def test_the_client_file_offers_editing_exactly_to_who_may_change_the_latest_case(
+    web, case, holder, reader, editor, outsider
+):
+    from clients import services
+    from clients.access import can_change_client
+    from clients.models import CaseOutcome
+
+    def offers() -> dict[str, bool | None]:
+        found = {}
+        for user in (holder, reader, editor, outsider):
+            response = web(user).get(reverse("client_file", kwargs={"pk": case.client_id}))
+            if response.status_code == 404:
+                found[user.username] = None
+                continue
+            found[user.username] = response.context["can_edit"]
+            assert found[user.username] == can_change_client(user, case.client)  # and services
+        return found
+
+    assert offers() == {"holder": True, "reader": False, "editor": True, "outsider": None}
+    services.case_change_status(
+        actor=holder,
+        case=case,
+        expected_version=case.version,
+        status=CaseStatus.CLOSED,
+        outcome=CaseOutcome.TRAINING_COMPLETED,
+    )
+    later = services.case_open(actor=holder, client=case.client)
+    assert offers() == {"holder": True, "reader": False, "editor": False, "outsider": None}
+    # The later case goes to a colleague: the earlier holder still reads the file, but its
+    # latest case is now hidden from them, so it is no longer theirs to change.
+    services.case_transfer(actor=holder, case=later, to_user=outsider)
+    assert offers() == {"holder": False, "reader": False, "editor": False, "outsider": True}
