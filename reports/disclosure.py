@@ -183,8 +183,9 @@ def protect_cells(
             hidden.update(values)
             break
         pair_up(pending)
+    complementary = hidden - primary  # once, not once a cell
     return {
-        key: Cell(value=value, primary=key in primary, complementary=key in hidden - primary)
+        key: Cell(value=value, primary=key in primary, complementary=key in complementary)
         for key, value in values.items()
     }
 

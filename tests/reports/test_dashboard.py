@@ -19,8 +19,10 @@ from django.utils import timezone
 from casework.models import Network, Role
 from clients import services
 from clients.models import Case
-from reports import queries
+from reports import events, queries
+from reports.disclosure import TOTAL
 from reports.models import Release
+from reports.publication import NETWORK
 from reports.publication import YEAR as WHOLE_YEAR
 from reports.queries import publications
 from reports.report import Figure
@@ -353,6 +355,32 @@ def test_grouping_sets_count_what_one_query_per_breakdown_counts(holder, centre,
     )
     assert one_scan == one_each
     assert sum(n for key, n in one_scan[0].items() if key[3][0] == "gender") == 5
+
+
+def test_people_behind_in_one_scan_counts_what_one_query_per_level_counts(
+    holder, second_holder, centre, second_centre
+):
+    """The distinct cases behind event counts: one GROUPING SETS scan on PostgreSQL, one
+    GROUP BY per level on SQLite; the same figures at every level, NULL groups included."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL (GROUPING SETS)")
+    for by, categories in ((holder, ["training", "housing"]), (second_holder, ["training"])):
+        for category in categories:
+            case = make_case(by)
+            for _ in range(2):  # two goals of one case: one person behind them
+                counselling.goal_set(
+                    actor=by, case=case, data={"category": category, "description": "x"}
+                )
+    goals = Goal.objects.filter(case__centre_id__in=[centre.pk, second_centre.pk])
+    row, column = ("category", F("category")), ("target", F("target_date"))  # target: NULL
+    centres = [centre.pk, second_centre.pk]
+    args = (goals, centres, "case__centre_id", "created_at", row, column)
+    one_scan = events.people_behind(*args, grouping_sets=True)
+    one_each = events.people_behind(*args, grouping_sets=False)
+    assert one_scan == one_each
+    month = timezone.localdate().month
+    assert one_scan[(NETWORK, month, TOTAL, TOTAL)] == 3
+    assert one_scan[(centre.pk, WHOLE_YEAR, ("category", "training"), ("target", None))] == 1
+    assert one_scan[(NETWORK, WHOLE_YEAR, ("category", "training"), TOTAL)] == 2
 
 
 def test_a_network_coordinator_chooses_the_centre_on_the_page(
