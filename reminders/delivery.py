@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from simple_history.utils import bulk_update_with_history
 
+from casework.history import copy_to_history
 from casework.models import ReminderEmail, User
 
 from . import kinds
@@ -61,19 +62,16 @@ def claim_due(now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) ->
         if exhausted:
             _give_up(exhausted)
             rows = [row for row in rows if row.attempts < MAX_ATTEMPTS]
-        until = now + LEASE
-        # One UPDATE for the whole batch (the rows are locked above), then their history in
-        # one INSERT: no query per row, whatever the batch. The outbox's bookkeeping holds no
-        # confidential field, and the history is written explicitly, so .update() is safe here.
-        Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(
-            status=Status.SENDING, claimed_until=until, attempts=F("attempts") + 1
+        ids = [row.pk for row in rows]
+        # One UPDATE for the whole batch (the rows are locked above), then the database copies
+        # them into their history (casework/history.py): no query per row, whatever the batch.
+        # The outbox's bookkeeping holds no confidential field, and the history is written
+        # explicitly, so .update() is safe here.
+        Reminder.objects.filter(pk__in=ids).update(
+            status=Status.SENDING, claimed_until=now + LEASE, attempts=F("attempts") + 1
         )
-        for row in rows:
-            row.status, row.claimed_until, row.attempts = Status.SENDING, until, row.attempts + 1
-        Reminder.history.bulk_history_create(
-            rows, update=True, default_change_reason="claimed by the sweep", batch_size=1000
-        )
-    return [row.pk for row in rows]
+        copy_to_history(Reminder, ids, reason="claimed by the sweep")
+    return ids
 
 
 def _give_up(rows: list[Reminder]) -> None:

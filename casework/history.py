@@ -1,0 +1,65 @@
+"""History rows copied by the database from the rows themselves, for large batch writes.
+
+``bulk_history_create`` builds a model instance and a history instance for every row and sends
+them through ``bulk_create``: at 10,000 reminders claimed by the sweep, three quarters of the
+sweep's time (docs/performance.md). When the rows were just updated under lock, the database
+can copy them into their history in one ``INSERT … SELECT`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+CHUNK = 1000  # ids per statement: well under any database's limit on parameters
+
+
+def copy_to_history(
+    model: type[Model],
+    ids: Sequence[int],
+    *,
+    reason: str,
+    user_id: int | None = None,
+    when: datetime | None = None,
+) -> None:
+    """One ``"~"`` (changed) history row for each row of ``ids``, as the row stands now, with
+    ``reason`` and ``user_id`` (none: the system), as ``bulk_history_create(update=True)``
+    would write it."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    own = {field.column for field in model._meta.concrete_fields}
+    given = {
+        "history_date": connection.ops.adapt_datetimefield_value(when or timezone.now()),
+        "history_change_reason": reason,
+        "history_type": "~",
+        "history_user_id": user_id,
+    }
+    columns, values, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.primary_key:  # history_id: the database numbers it
+            continue
+        columns.append(quote(field.column))
+        if field.column in given:
+            values.append("%s")
+            params.append(given[field.column])
+        elif field.column in own:
+            values.append(quote(field.column))
+        else:
+            raise ImproperlyConfigured(f"{history.__name__}.{field.column} has no source column.")
+    head = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"{head}({marks}) ORDER BY {quote(model._meta.pk.column)}", [*params, *chunk]
+            )
