@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from casework.models import User
@@ -30,6 +30,26 @@ def follow_ups_due(user: User, *, horizon: date | None = None) -> QuerySet[Case]
         .select_related("client")
         .defer(*UNSHOWN_IDENTITY)
         .order_by("next_follow_up", "id")
+    )
+
+
+def caseload_counts(user: User, *, horizon: date | None = None) -> dict[str, int]:
+    """In one query: the open cases ``user`` sees (``open``), how many of them ask for a
+    follow-up by ``horizon`` (``follow_ups_due``, as ``follow_ups_due().count()``) and their
+    goals near the target date (``goals_due``, as ``goals_due().count()``)."""
+    horizon = horizon or timezone.localdate() + timedelta(days=HORIZON_DAYS)
+    goal_due = Q(
+        goals__status__in=[GoalStatus.OPEN, GoalStatus.IN_PROGRESS],
+        goals__target_date__lte=horizon,
+    )
+    return (
+        visible_cases(user)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            open=Count("pk", distinct=True),
+            follow_ups_due=Count("pk", distinct=True, filter=Q(next_follow_up__lte=horizon)),
+            goals_due=Count("goals", filter=goal_due),
+        )
     )
 
 

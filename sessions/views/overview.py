@@ -16,7 +16,7 @@ from clients.forms import CaseloadFilterForm, CaseSearchForm
 from clients.selectors import caseload_cases
 
 from ..journey import journey_for
-from ..selectors import follow_ups_due, goals_due
+from ..selectors import caseload_counts, follow_ups_due, goals_due
 from ..timeline import client_timeline as client_timeline_items
 from .records import log_read
 
@@ -35,8 +35,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
         search.cleaned_data["q"].strip() if request.method == "POST" and search.is_valid() else ""
     )
     cases = caseload_cases(request.user, status=status, term=term)
+    counts = caseload_counts(request.user)
+    # The open cases unfiltered are the default list: counted above, not again.
+    listed = counts["open"] if not status and not term else None
     # Search hits come on one page: page links are GETs and would drop a POSTed search.
-    page, query = paginate(request, cases, 100 if term else settings.CASEWORK_PAGE_SIZE)
+    size = 100 if term else settings.CASEWORK_PAGE_SIZE
+    page, query = paginate(request, cases, size, count=listed)
     return render(
         request,
         "sessions/caseload.html",
@@ -46,8 +50,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "search": search,
             "today": timezone.localdate(),
-            "follow_ups_due": follow_ups_due(request.user).count(),
-            "goals_due": goals_due(request.user).count(),
+            "follow_ups_due": counts["follow_ups_due"],
+            "goals_due": counts["goals_due"],
         },
     )
 

@@ -340,3 +340,49 @@ def test_a_goal_conflict_keeps_the_input_and_a_second_save_goes_through(
     )
     assert again.status_code == 302
     assert Goal.objects.get(pk=goal.pk).description == "Holder's words"
+
+
+def test_the_caseload_counts_in_one_query_what_the_lists_count(web, case, holder, reader, outsider):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients import services as case_services
+    from clients.selectors import caseload_cases
+    from sessions.selectors import caseload_counts, follow_ups_due, goals_due
+
+    today = timezone.localdate()
+    soon = {"duration_minutes": 20, "next_follow_up": today + timedelta(days=1)}
+    services.session_record(actor=holder, case=case, data=soon)
+    for target in (today + timedelta(days=3), today + timedelta(days=90), None):
+        services.goal_set(
+            actor=holder,
+            case=case,
+            data={"category": "training", "description": "x", "target_date": target},
+        )
+    closed = make_case(holder)
+    services.session_record(actor=holder, case=closed, data=soon)
+    services.goal_set(
+        actor=holder,
+        case=closed,
+        data={"category": "housing", "description": "y", "target_date": today},
+    )
+    case_services.case_change_status(
+        actor=holder, case=closed, expected_version=1, status="closed", outcome="other"
+    )
+    make_case(holder)  # open, nothing due
+    services.session_record(actor=outsider, case=make_case(outsider), data=soon)
+
+    expected = {"holder": (2, 1, 1), "reader": (1, 1, 1), "outsider": (1, 1, 0)}
+    for user in (holder, reader, outsider):
+        counts = caseload_counts(user)
+        assert counts == {
+            "open": caseload_cases(user).count(),
+            "follow_ups_due": follow_ups_due(user).count(),
+            "goals_due": goals_due(user).count(),
+        }
+        assert tuple(counts.values()) == expected[user.username]
+        page = web(user).get(reverse("caseload")).context
+        assert (page["page"].paginator.count, page["follow_ups_due"], page["goals_due"]) == (
+            expected[user.username]
+        )
