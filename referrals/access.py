@@ -102,7 +102,7 @@ def desk_referrals(user: User) -> QuerySet[Referral]:
     # The grant is the access; the desk conditions repeat it, so that a grant left behind by a
     # mistake elsewhere still opens nothing.
     return Referral.objects.filter(
-        pk__in=granted,
+        pk__any_of=granted,  # an array for the primary key index (casework/lookups.py)
         consent_withdrawn_at__isnull=True,
         partner__domain=Domain.ICAM_DESK,
         partner__group__user=user,

@@ -1,12 +1,24 @@
 """The journey view: the four questions as rows, the sessions as columns in time order, and
-each goal's status as it stood at every session — three queries whatever the case's size."""
+each goal's status as it stood at every session — three queries whatever the case's size.
+
+A long case has hundreds of columns, and (4 questions + goals) × sessions cells: the cells'
+HTML is made here, every value escaped as it goes in, so the template writes one string a row
+instead of resolving a dozen variables a cell (docs/performance.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape  # what django.utils.html.escape does, without its lazy-text wrapper
 
-from .models import REFLECTION_QUESTIONS, Goal, GoalStatus
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .models import REFLECTION_QUESTIONS, Goal, GoalStatus, Session
 
 
 @dataclass
@@ -22,21 +34,36 @@ class GoalCell:
 class GoalRow:
     goal: Goal
     cells: list[GoalCell]
+    html: SafeString = field(default_factory=SafeString)  # the cells as <td> elements
 
 
 def journey_for(case) -> dict:
-    sessions = list(case.sessions.order_by("held_on", "id"))
+    questions = [name for name, _label in REFLECTION_QUESTIONS]
+    sessions = list(
+        case.sessions.only("id", "case_id", "held_on", *questions).order_by("held_on", "id")
+    )
+    headers = _safe(
+        '<th scope="col"><a href="{}">{}</a></th>'.format(
+            escape(reverse("session_detail", kwargs={"pk": case.pk, "session_pk": s.pk})),
+            escape(date_format(s.held_on, "SHORT_DATE_FORMAT")),
+        )
+        for s in sessions
+    )
     rows = [
-        (label, [getattr(session, name) for session in sessions])
+        (label, _safe(f"<td>{_text(getattr(s, name))}</td>" for s in sessions))
         for name, label in REFLECTION_QUESTIONS
     ]
-    goals = list(case.goals.prefetch_related("sessions").order_by("created_at", "id"))
+    linked = Prefetch("sessions", queryset=Session.objects.only("id"))  # which, not what
+    goals = list(case.goals.prefetch_related(linked).order_by("created_at", "id"))
     history = list(case.goals.model.history.filter(case_id=case.pk).order_by("history_date"))
     by_goal: dict[int, list] = {}
     for record in history:
         by_goal.setdefault(record.id, []).append(record)
 
     labels = dict(GoalStatus.choices)
+    mark = ' <span title="{}">●<span class="visually-hidden">{}</span></span>'.format(
+        escape(_("Discussed in this session")), escape(_("discussed"))
+    )
     goal_rows = []
     for goal in goals:
         records = by_goal.get(goal.pk, [])
@@ -63,8 +90,31 @@ def journey_for(case) -> dict:
                 )
             )
             previous_status = status
-        goal_rows.append(GoalRow(goal=goal, cells=cells))
-    return {"sessions": sessions, "rows": rows, "goal_rows": goal_rows}
+        html = _safe(f"<td>{_goal_cell(cell, mark)}</td>" for cell in cells)
+        goal_rows.append(GoalRow(goal=goal, cells=cells, html=html))
+    return {"sessions": sessions, "headers": headers, "rows": rows, "goal_rows": goal_rows}
+
+
+def _safe(parts: Iterable[str]) -> SafeString:
+    """Markup made in this module, where every value was escaped as it went in."""
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _text(value: str) -> str:
+    """An answer as the ``linebreaksbr`` filter shows it: escaped, its lines kept; or a dash."""
+    if not value:
+        return "—"
+    return escape(value.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+def _goal_cell(cell: GoalCell, discussed: str) -> str:
+    html = ""
+    if cell.status:
+        css = f"status goal-{cell.status}" + (" changed" if cell.changed else "")
+        html += f'<span class="{escape(css)}">{escape(cell.label)}</span>'
+    if cell.discussed:
+        html += discussed
+    return html + "".join(f"<br><small>{escape(reason)}</small>" for reason in cell.reasons)
 
 
 def _day(moment) -> date:

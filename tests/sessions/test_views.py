@@ -386,3 +386,23 @@ def test_the_caseload_counts_in_one_query_what_the_lists_count(web, case, holder
         assert (page["page"].paginator.count, page["follow_ups_due"], page["goals_due"]) == (
             expected[user.username]
         )
+
+
+def test_the_journey_escapes_what_was_typed_and_keeps_its_line_breaks(web, case, goal, holder):
+    services.session_record(
+        actor=holder,
+        case=case,
+        data={"duration_minutes": 30, "future": "<b>Cook</b>\nin Ghent"},
+    )
+    services.goal_change_status(
+        actor=holder,
+        goal=goal,
+        expected_version=goal.version,
+        status="in_progress",
+        reason="<i>hired</i>",
+    )
+    page = web(holder).get(reverse("journey", kwargs={"pk": case.pk})).content.decode()
+    assert "<td>&lt;b&gt;Cook&lt;/b&gt;<br>in Ghent</td>" in page
+    assert "<br><small>&lt;i&gt;hired&lt;/i&gt;</small>" in page
+    assert "<b>Cook" not in page and "<i>hired" not in page
+    assert "<td>—</td>" in page  # an unanswered question
