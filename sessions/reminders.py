@@ -13,6 +13,7 @@ from reminders import kinds
 from reminders.models import Kind, Reminder
 from reminders.services import reminder_schedule
 
+from .follow_ups import latest_follow_up
 from .models import Goal, GoalStatus
 
 OPEN_GOAL = (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)
@@ -54,7 +55,9 @@ def _visible_open_case(reminder: Reminder) -> Case | None:
 
 def _follow_up_still_due(reminder: Reminder) -> bool:
     case = _visible_open_case(reminder)
-    return case is not None and case.next_follow_up == reminder.due_on
+    # From the sessions themselves, not the case's copy: a reminder is never dropped because
+    # the copy lags (a session saved by the previous release during an upgrade).
+    return case is not None and latest_follow_up(case) == reminder.due_on
 
 
 def _goal_still_due(reminder: Reminder) -> bool:

@@ -14,6 +14,7 @@ from casework.errors import RuleBroken, StaleEdit
 from casework.models import User
 from clients.models import Case
 
+from .follow_ups import latest_follow_up
 from .models import Goal, GoalProgress, GoalStatus, InfoTopic, Session, SessionDraft
 from .reminders import schedule_follow_up, schedule_goal
 from .topics import BUILTIN_TOPICS
@@ -66,8 +67,7 @@ def _touch(case: Case, *, sessions_changed: bool = False) -> None:
     case.last_activity_at = timezone.now()
     fields = ["last_activity_at"]
     if sessions_changed:
-        latest = case.sessions.order_by("-held_on", "-id").values("next_follow_up").first()
-        case.next_follow_up = latest["next_follow_up"] if latest else None
+        case.next_follow_up = latest_follow_up(case)
         fields.append("next_follow_up")
     case.skip_history_when_saving = True
     try:

@@ -241,3 +241,16 @@ def test_a_transfer_hands_on_a_reminder_already_claimed(due, holder, secret_case
     assert delivery.deliver(due.pk) == "sent"
     due.refresh_from_db()
     assert due.recipient == outsider
+
+
+def test_a_follow_up_is_delivered_even_when_the_cases_copy_of_its_date_lags(
+    due, secret_case, mailoutbox
+):
+    """A session saved by the previous release during an upgrade leaves the case's copy of
+    the date behind: the sweep asks the sessions, and the reminder still goes."""
+    from clients.models import Case
+
+    Case.objects.filter(pk=secret_case.pk).update(next_follow_up=None)
+    assert due.pk in run_sweep()
+    due.refresh_from_db()
+    assert due.delivered_at is not None

@@ -216,3 +216,30 @@ def test_the_migration_fills_each_cases_follow_up_from_its_latest_session(case, 
         case.pk: TODAY(),
         untouched.pk: None,
     }
+
+
+def test_refresh_follow_ups_sets_every_case_from_its_sessions(case, holder, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sessions import follow_ups
+
+    services.session_record(
+        actor=holder,
+        case=case,
+        data={"held_on": TODAY(), "duration_minutes": 30, "next_follow_up": TODAY()},
+    )
+    others = [make_case(holder) for _ in range(3)]
+    Case.objects.filter(pk=case.pk).update(next_follow_up=None)  # as if written by older code
+    Case.objects.filter(pk=others[0].pk).update(next_follow_up=TODAY())  # a session gone
+    rows = case.history.count()
+    monkeypatch.setattr(follow_ups, "BATCH", 2)  # several batches
+    out = StringIO()
+    call_command("refresh_follow_ups", stdout=out)
+    assert "for 4 cases" in out.getvalue()
+    assert dict(Case.objects.values_list("pk", "next_follow_up")) == {
+        case.pk: TODAY(),
+        **{other.pk: None for other in others},
+    }
+    assert case.history.count() == rows
