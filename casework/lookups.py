@@ -11,12 +11,25 @@ Elsewhere (SQLite, the embedded default) it is the plain ``IN``.
 from __future__ import annotations
 
 from django.db.models import Field, Lookup
+from django.db.models.sql.query import Query
 
 
 @Field.register_lookup
 class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
+
+    def get_prep_lookup(self):
+        """Only a subquery, of one column (its primary key unless it selects one), unordered."""
+        if not isinstance(self.rhs, Query):
+            raise TypeError("any_of takes a queryset, e.g. grants.values('content_object_id').")
+        if self.rhs.has_select_fields and self.rhs._subquery_fields_len != 1:
+            raise ValueError("The queryset for any_of must select one field.")
+        self.rhs.clear_ordering(clear_default=True)
+        if not self.rhs.has_select_fields:
+            self.rhs.clear_select_clause()
+            self.rhs.add_fields(["pk"])
+        return super().get_prep_lookup()
 
     def _sides(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
