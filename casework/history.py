@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Model
 from django.utils import timezone
 
@@ -28,9 +28,17 @@ def copy_to_history(
     when: datetime | None = None,
 ) -> None:
     """One ``"~"`` (changed) history row for each row of ``ids``, as the row stands now, with
-    ``reason`` and ``user_id`` (none: the system), as ``bulk_history_create(update=True)``
-    would write it."""
+    ``reason``, ``user_id`` (none: the system) and one ``when`` for the whole batch: the record
+    ``bulk_history_create(update=True)`` writes for a row with those values.
+
+    Unlike ``bulk_history_create`` it reads neither a ``_history_user`` nor a change reason set
+    on instances (there are none), sends no history signals, and ignores
+    ``SIMPLE_HISTORY_ENABLED``. It refuses a model whose history keeps many-to-many fields,
+    which it would not copy."""
     history = model.history.model
+    if getattr(history, "_history_m2m_fields", None):
+        raise ImproperlyConfigured(f"{model.__name__} keeps many-to-many history: not copied.")
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     own = {field.column for field in model._meta.concrete_fields}
     given = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from casework.history import copy_to_history
@@ -63,3 +64,13 @@ def test_the_sweep_leaves_one_record_per_claimed_row_in_batches(case, holder, mo
     assert set(records.values_list("status", "attempts", "history_user")) == {
         (Status.SENDING, 1, None)
     }
+
+
+def test_it_refuses_a_model_whose_history_keeps_many_to_many_fields(goal):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sessions.models import Goal
+
+    with pytest.raises(ImproperlyConfigured, match="many-to-many"):
+        copy_to_history(Goal, [goal.pk], reason="x")
+    assert not Goal.history.filter(history_change_reason="x").exists()
