@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Case as DbCase
 from django.db.models import CharField, Count, DateTimeField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
@@ -43,7 +43,7 @@ def people_behind(
     ).order_by()
     groups = list(_groups(len(centres) > 1, row, column))
     if grouping_sets is None:
-        grouping_sets = connection.vendor == "postgresql"
+        grouping_sets = connections[queryset.db].vendor == "postgresql"
     if grouping_sets:
         records = _in_one_scan(annotated, groups, row, column)
     else:
@@ -111,7 +111,7 @@ def _in_one_scan(annotated, groups: list[tuple], row, column):
         f'SELECT {quoted}, GROUPING({quoted}), COUNT(DISTINCT "_case") '  # noqa: S608
         f"FROM ({sql}) AS events GROUP BY GROUPING SETS ({sets})"
     )
-    with connection.cursor() as cursor:
+    with connections[annotated.db].cursor() as cursor:
         cursor.execute(query, params)
         for record in cursor.fetchall():
             r = dict(zip(names, record, strict=False))

@@ -65,5 +65,6 @@ def goals_due(user: User, *, horizon: date | None = None) -> QuerySet[Goal]:
             target_date__lte=horizon,
         )
         .select_related("case__client")
+        .defer(*[f"case__{name}" for name in UNSHOWN_IDENTITY])
         .order_by("target_date", "id")
     )
