@@ -84,11 +84,16 @@ def machine() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
+        # Off, dead rows pile up (the benchmark's own rolled-back sweeps among them) and slow
+        # the scans: then VACUUM ANALYZE before measuring (docs/performance.md).
+        cursor.execute("SHOW autovacuum")
+        autovacuum = cursor.fetchone()[0]
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory_gib": round(memory_kib / 1024 / 1024, 1),
         "postgresql": server,
+        "autovacuum": autovacuum,
         "python": platform.python_version(),
         "django": django.get_version(),
         "load_average": list(os.getloadavg()),

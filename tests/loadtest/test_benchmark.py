@@ -62,6 +62,7 @@ def test_the_json_has_every_path_with_its_floor_medians_query_counts_and_ratio(g
         )
     assert "beyond_stack_ms" not in report["paths"]["sweep"]
     assert report["machine"]["cores"] >= 1 and report["machine"]["postgresql"]
+    assert report["machine"]["autovacuum"] in ("on", "off")
     assert report["sizes"]["clients_case"] == 100
     assert report["sizes"]["counselling_session"] == 400
 

@@ -138,3 +138,17 @@ def test_it_refuses_to_generate_twice_into_one_database(generated):
 def test_it_refuses_impossible_sizes(postgresql):
     with pytest.raises(CommandError, match="--cases"):
         generate(cases=10, clients=20)
+
+
+def test_it_leaves_the_big_tables_vacuumed_and_analysed(generated):
+    """As autovacuum would keep them: the figures do not depend on whether it is on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN ('clients_case', "
+            "'counselling_session') AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == [
+            "clients_case",
+            "counselling_session",
+        ]
+    assert "VACUUM ANALYZE" in generated

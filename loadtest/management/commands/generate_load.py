@@ -62,5 +62,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<32} {n:>10,}")
         self.stdout.write(
             f"Generated in {result['seconds']} s ({result['cases_per_second']:,} cases/s, "
-            f"{result['sessions_per_second']:,} sessions/s), ANALYZE {result['analyze_seconds']} s."
+            f"{result['sessions_per_second']:,} sessions/s), "
+            f"VACUUM ANALYZE {result['analyze_seconds']} s."
         )
