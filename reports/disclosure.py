@@ -24,9 +24,6 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import optimize, sparse
-
 TOTAL = "__total__"
 PRIME = 2**61 - 1  # a Mersenne prime: the lines' ±1 coefficients never reach it
 
@@ -205,6 +202,12 @@ def _forced_zeros(
     candidates = [key for key in unknown if values[key] == 0]
     if not candidates:  # a forced zero is a zero: nothing to look for
         return set()
+    # Imported here, not with the module: only the making of a release needs them, and a web
+    # worker that never makes one would otherwise carry NumPy and SciPy (~60 MB, seconds of
+    # start-up on a busy machine) for nothing.
+    import numpy as np
+    from scipy import optimize, sparse
+
     order = sorted(unknown, key=repr)
     index = {key: i for i, key in enumerate(order)}
     n = len(order)

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -90,6 +89,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise _not_a_spreadsheet() from None
     if unzipped > MAX_UNZIPPED_BYTES:
         raise FileRefused(_("The XLSX file is too large once unpacked."))
+    from openpyxl import load_workbook  # here: only an import needs it, not every web worker
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not read
