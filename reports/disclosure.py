@@ -124,9 +124,10 @@ def protect_cells(
     people = people or {}
     primary = {key for key, value in values.items() if 0 < value < k or 0 < people.get(key, k) < k}
     hidden = primary | set(withheld)
-    # Withheld, not small: not published now, published once its period is over; it neither
-    # needs a partner nor counts as one.
-    uncounted = fixed | (set(withheld) - primary)
+    # Withheld, not small: not published now, so it is a partner to whatever else its line
+    # hides, but it needs none of its own. What it is once its period is over is published by
+    # a later release, which protects it together with what this one published (``known``).
+    unneeded = fixed | (set(withheld) - primary)
 
     forced: set[Key] = set()  # hidden, but pinned to zero by the bounds: no partner at all
 
@@ -147,8 +148,9 @@ def protect_cells(
     def pair_up(pending: list[int]) -> None:
         while pending:
             line = members[pending.pop()]
-            counted = [key for key in line if key in hidden and key not in uncounted]
-            if sum(key not in forced for key in counted) != 1:
+            # Hidden and able to move: a forced zero is as good as published.
+            moving = [k for k in line if k in hidden and k not in fixed and k not in forced]
+            if len(moving) != 1 or moving[0] in unneeded:
                 continue
             candidates = [key for key in line if key not in hidden and key not in fixed]
             if candidates:

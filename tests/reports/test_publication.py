@@ -247,3 +247,31 @@ def test_a_running_quarter_is_not_broken_down():
     ended = build([1], ROWS, COLUMNS, counts_of(people, [1]), K, last_month=3)
     assert ended.cell(1, "Q1", ("outcome", "a")).value == 10
     assert not ended.cell(1, "Q1", ("outcome", "a")).hidden
+
+
+def test_a_small_count_in_a_running_breakdown_leaves_the_year_so_far_published():
+    """Seen on the demo on 1 February: one January case of a rare outcome hid January's total,
+    the quarter's and the year's. Its breakdown is withheld whole while the quarter runs, so
+    its bins hide each other: the totals need not go too."""
+    people = [(0, 1, "a", "north", "f")] * 12 + [(0, 1, "b", "south", "m")]
+    publication = build([1], ROWS, COLUMNS, counts_of(people, [1]), K, last_month=1)
+    assert publication.cell(1, "Q1", ("outcome", "b")).primary
+    for period in (1, "Q1", YEAR):
+        assert not publication.cell(1, period).hidden, period
+        assert publication.cell(1, period).value == 13
+
+
+@given(people_of, people_of)
+@settings(max_examples=40, deadline=None)
+def test_what_a_running_breakdown_left_published_gives_nothing_away_later(january, spring):
+    """The totals published while a breakdown was withheld, set against the next release."""
+    january = [(centre, 1, *rest) for centre, _month, *rest in january]
+    spring = [(centre, 2 + month % 3, *rest) for centre, month, *rest in spring]
+    centres = [1, 2]
+    earlier = build(centres, ROWS, COLUMNS, counts_of(january, centres), K, last_month=1)
+    known = {(key, 1): cell.value for key, cell in earlier.cells.items() if not cell.hidden}
+    now = build(
+        centres, ROWS, COLUMNS, counts_of(january + spring, centres), K, last_month=4, known=known
+    )
+    exposed = worked_out_over_time([(earlier, 1), (now, 4)])
+    assert not {key for key in exposed if now.cells[key].primary}
