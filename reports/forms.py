@@ -32,7 +32,9 @@ class ReportFilter(forms.Form):
         if scope.network is not None:
             centres.insert(0, ("", _("All centres of %(network)s") % {"network": scope.network}))
         self.fields["centre"].widget.choices = centres
-        self.fields["year"].choices = [(y, str(y)) for y in years(today)]
+        # The current year too, in January: asked for, it is told it has not ended yet.
+        offered = sorted({today.year, *years(today)}, reverse=True)
+        self.fields["year"].choices = [(y, str(y)) for y in offered]
         self.fields["part"].choices = [(code, part_label(code)) for code, _label in PARTS]
         self.unknown = sorted(set(self.data) - KNOWN) if self.is_bound else []
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client as DjangoClient
@@ -26,6 +29,39 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} is not available on this machine")
+
+
+# --- The clock --------------------------------------------------------------------------------
+# CASEWORK_TEST_DATE=2027-01-01 runs the whole suite on that day: the clock of this process is
+# set to 10:00 there (Brussels time) and ticks on from it, so that a bug that shows only on a
+# year's or a month's first or last day shows in CI and not on a user's machine. Subprocesses
+# (gunicorn, nginx, pg_dump) keep the real clock, and so does the browser, which is why the date
+# must not lie before today: a cookie set "eight hours from now" would already have expired.
+TEST_DATE = os.environ.get("CASEWORK_TEST_DATE", "").strip()
+_traveller: time_machine.travel | None = None
+
+
+def moment_on(text: str) -> datetime:
+    """10:00 in the project's time zone on the day ``text`` (YYYY-MM-DD) names."""
+    day = date.fromisoformat(text)
+    return datetime.combine(day, time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def pytest_configure(config):
+    # Set before collection, so that whatever a test module computes at import sees the day too.
+    global _traveller
+    if TEST_DATE:
+        _traveller = time_machine.travel(moment_on(TEST_DATE), tick=True)
+        _traveller.start()
+
+
+def pytest_unconfigure(config):
+    if _traveller is not None:
+        _traveller.stop()
+
+
+def pytest_report_header(config):
+    return f"clock: {TEST_DATE} 10:00 Europe/Brussels (CASEWORK_TEST_DATE)" if TEST_DATE else None
 
 
 # --- Personal data must never reach a log -------------------------------------------------

@@ -10,6 +10,7 @@ import sys
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,6 +25,7 @@ from reports.queries import publications
 from reports.report import Figure
 from sessions import services as counselling
 from sessions.models import Goal
+from tests.conftest import moment_on
 from tests.factories import UserFactory, make_case
 
 from .conftest import YEAR, at
@@ -152,9 +154,20 @@ def test_bad_filters_get_a_message_and_the_defaults(web, coordinator, params, me
     )
 
 
-def test_a_period_that_has_not_ended_is_refused(web, coordinator):
-    today = timezone.localdate()
-    response = web(coordinator).get(DASHBOARD, {"year": today.year, "part": f"m{today.month:02d}"})
+@pytest.mark.parametrize(
+    ("day", "part"),
+    [
+        ("2027-06-15", "m06"),
+        ("2027-04-01", "q2"),
+        # On 1 January nothing of the new year has ended: not even its first month, or itself.
+        ("2027-01-01", "m01"),
+        ("2027-01-01", "year"),
+    ],
+)
+def test_a_period_that_has_not_ended_is_refused(web, coordinator, day, part):
+    with time_machine.travel(moment_on(day), tick=True):
+        response = web(coordinator).get(DASHBOARD, {"year": 2027, "part": part})
+    assert response.status_code == 200
     assert "has not ended yet" in response.content.decode()
 
 

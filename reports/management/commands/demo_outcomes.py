@@ -1,6 +1,9 @@
 """Two years of fictional, closed and open cases in the demo centres, so that the coordinators'
 reports have figures above the threshold to show. Run after ``demo_data``; idempotent.
 
+The two years are the 24 months before the current one, so the demo has the same past on any
+day of the year: on 1 January the whole of last year, on 1 February a January to read.
+
 Every row is made with its history (``bulk_create_with_history``), by the centre's counsellor.
 Nothing here is a real person: first names only, drawn from a short list, and no notes.
 """
@@ -78,8 +81,10 @@ GOAL_FOR_OUTCOME = {
     CaseOutcome.TRAINING_COMPLETED: "training",
     CaseOutcome.ONWARD_MIGRATION: "onward",
 }
-CASES_PER_CENTRE = {"FOY": 480, "GNT": 240}
-START = date(2025, 1, 1)
+# Steady enough that every month's key figures stand well above the threshold, so that the
+# coordinator's default dashboard reads on any day: on 1 February it is January alone.
+CASES_PER_MONTH = {"FOY": 40, "GNT": 25}
+MONTHS = 24  # the past always ends with the last month that has ended, whatever the day
 
 
 class Command(BaseCommand):
@@ -89,7 +94,7 @@ class Command(BaseCommand):
         rng = random.Random(2026)  # noqa: S311 - fictional demo data, repeatable on purpose
         today = timezone.localdate()
         with transaction.atomic():
-            for code, count in CASES_PER_CENTRE.items():
+            for code, per_month in CASES_PER_MONTH.items():
                 centre = Centre.objects.filter(code=code).first()
                 if centre is None:
                     raise CommandError("Run demo_data first: the demo centres are missing.")
@@ -100,14 +105,16 @@ class Command(BaseCommand):
                     .order_by("pk")
                     .first()
                 )
-                self._centre(rng, centre, counsellor, count, today)
+                self._centre(rng, centre, counsellor, per_month * MONTHS, today)
         self.stdout.write("Past demo cases are in place.")
 
     def _centre(self, rng, centre, counsellor, count, today) -> None:
-        span = (today.replace(day=1) - START).days
+        end = today.replace(day=1)
+        start = _months_before(end, MONTHS)
+        span = (end - start).days
         clients, cases = [], []
         for _ in range(count):
-            opened = _moment(START + timedelta(days=rng.randrange(span)), rng)
+            opened = _moment(start + timedelta(days=rng.randrange(span)), rng)
             birth_year = opened.year - rng.choice([17, 20, 23, 26, 29, 31, 34, 38, 41, 47, 55])
             clients.append(
                 Client(
@@ -207,6 +214,12 @@ class Command(BaseCommand):
         bulk_create_with_history(sessions, Session, default_user=counsellor)
         bulk_create_with_history(goals, Goal, default_user=counsellor)
         bulk_create_with_history(referrals, Referral, default_user=counsellor)
+
+
+def _months_before(first: date, months: int) -> date:
+    """The first day of the month ``months`` before ``first``'s."""
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _moment(day: date, rng) -> datetime:
