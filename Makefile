@@ -35,9 +35,12 @@ format: install
 	ruff check --fix .
 	ruff format .
 
+# The suite runs in one process per core (pytest-xdist, a test file to a process: each has its
+# own test database); PYTEST_WORKERS=0 runs it in this one process.
+PYTEST_WORKERS ?= auto
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
-	pytest $(PYTEST_ARGS)
+	pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Re-extract and compile translations (needs GNU gettext: apt-get install gettext).
 messages: install

@@ -101,6 +101,18 @@ def _watch_logs_for_personal_data():
     root.removeHandler(CANARY_HANDLER)
 
 
+@pytest.fixture(autouse=True)
+def _no_personal_data_in_the_logs():
+    """Each test fails, by name, when a planted name reached a log while it ran: this holds in
+    every process of a parallel run (pytest-xdist), where the whole-run check below, made in
+    each worker, does not reach the run's exit status."""
+    before = len(CANARY_HANDLER.hits)
+    yield
+    leaked = CANARY_HANDLER.hits[before:]
+    if leaked:
+        pytest.fail("Personal data reached the logs:\n  " + "\n  ".join(leaked[:10]))
+
+
 def pytest_sessionfinish(session, exitstatus):
     if CANARY_HANDLER.hits:
         print("\nPersonal data reached the logs:\n  " + "\n  ".join(CANARY_HANDLER.hits[:10]))

@@ -26,7 +26,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-TIMEOUT_MS = 10_000
+# How long an action or an expectation waits for the page: it ends as soon as the page is
+# ready, so a generous figure costs a passing test nothing, and on a busy machine (a load of
+# 8 on two cores) a page with its scripts can take several seconds to settle.
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="package")

@@ -8,19 +8,21 @@ machine without it cannot pass by leaving the deployment untested.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from cryptography.fernet import Fernet
+
+from tests.waiting import PATIENCE, eventually
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -118,10 +120,25 @@ class Gunicorn(NamedTuple):
     process: subprocess.Popen
 
 
+def _answers_http(port: int, process: subprocess.Popen) -> bool:
+    """Whether a worker has booted and answers a request (any status: the production profile
+    answers a request for 127.0.0.1 with a redirect or 400, which is an answer too)."""
+    if process.poll() is not None:
+        return True  # exited: nothing to wait for; the caller reports it
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=PATIENCE)
+    try:
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()
+    finally:
+        connection.close()
+    return True
+
+
 @contextlib.contextmanager
 def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[Gunicorn]:
     """Gunicorn with deploy/gunicorn.conf.py and one worker on a free port, stopped (and its
-    logs complete) at the end of the `with` block."""
+    logs complete) at the end of the `with` block. It is yielded once its worker has booted
+    and answered one request for /healthz (the readiness probe), however long that takes."""
     port = free_port()
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
@@ -148,16 +165,11 @@ def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[Gunicorn]:
         return log_path.read_text() + errors_path.read_text()
 
     try:
-        for _ in range(150):
-            if process.poll() is not None:
-                pytest.fail("gunicorn exited:\n" + output())
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not listen:\n" + output())
+        if not eventually(lambda: _answers_http(port, process), retry_on=(OSError,)):
+            process.terminate()
+            pytest.fail(f"gunicorn did not answer within {PATIENCE:.0f} s:\n" + output())
+        if process.poll() is not None:
+            pytest.fail("gunicorn exited:\n" + output())
         yield Gunicorn(port, log_path, errors_path, home, process)
     finally:
         process.terminate()

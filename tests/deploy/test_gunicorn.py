@@ -11,12 +11,13 @@ import runpy
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import eventually
 
 from .support import DEPLOY, REPO, application_keys, clean_environment, running_gunicorn
 
@@ -107,8 +108,7 @@ def get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
 @pytest.fixture
 def gunicorn(tmp_path):
     """Gunicorn with this configuration, serving the demo settings."""
-    with running_gunicorn(tmp_path) as server:
-        get(f"http://127.0.0.1:{server.port}/healthz", {})  # the worker has booted
+    with running_gunicorn(tmp_path) as server:  # yielded once the worker has booted
         yield f"http://127.0.0.1:{server.port}", server.log, server.home
 
 
@@ -123,8 +123,12 @@ def test_each_request_is_one_json_line_with_its_path_status_and_request_id(gunic
         f"{base}/partners/?name=Madeleine+Vandersteen", {"X-Request-ID": "proxy-id-0123456789"}
     )
     assert status == 302  # to the sign-in page
-    time.sleep(0.3)  # the access log is written after the response
-    entry = next(e for e in access_lines(log_path) if e["path"] == "/partners/")
+    # The access log is written after the response.
+    entry = eventually(
+        lambda: next((e for e in access_lines(log_path) if e["path"] == "/partners/"), None),
+        retry_on=(ValueError,),  # a line read while it is written
+    )
+    assert entry is not None, log_path.read_text()
     assert entry["status"] == status
     assert entry["method"] == "GET"
     assert entry["request_id"] == headers["X-Request-ID"] == "proxy-id-0123456789"
@@ -135,9 +139,11 @@ def test_each_request_is_one_json_line_with_its_path_status_and_request_id(gunic
 def test_an_odd_path_cannot_break_the_json_line(gunicorn):
     base, log_path, _home = gunicorn
     get(f"{base}/odd%22path%5C/?q=Vandersteen", {})
-    time.sleep(0.3)
-    paths = [entry["path"] for entry in access_lines(log_path)]
-    assert '/odd"path\\/' in paths
+    # The access log is written after the response.
+    assert eventually(
+        lambda: '/odd"path\\/' in [e["path"] for e in access_lines(log_path)],
+        retry_on=(ValueError,),  # a line read while it is written
+    )
     assert "Vandersteen" not in log_path.read_text()
 
 
@@ -160,19 +166,26 @@ def children(pid: int) -> list[int]:
 
 def test_gunicorn_own_log_is_json_lines_and_a_worker_timeout_is_critical(tmp_path):
     """A stuck worker (stopped here) is killed after GUNICORN_TIMEOUT with a CRITICAL line:
-    in JSON, as every other line on stderr, the application's included."""
+    in JSON, as every other line on stderr, the application's included.
+
+    The application is loaded before the worker is forked (``--preload``): the timeout counts
+    a worker's boot too, and on a busy machine loading Django can take longer than the few
+    seconds this test gives, so the worker would be killed for its slow start, not for being
+    stuck. The first request (the readiness probe) then takes well under a second even with a
+    load of 8 on two cores, against a timeout of 5 s."""
     production_like = {"DEBUG": "false", **application_keys()}
     with running_gunicorn(
-        tmp_path, GUNICORN_TIMEOUT="2", LOG_FORMAT="json", **production_like
+        tmp_path,
+        GUNICORN_TIMEOUT="5",
+        GUNICORN_CMD_ARGS="--preload",
+        LOG_FORMAT="json",
+        **production_like,
     ) as server:
-        get(f"http://127.0.0.1:{server.port}/healthz", {})  # 503: the application logs an error
+        # The readiness probe asked for /healthz: 503, and the application logged an error.
         (worker,) = children(server.process.pid)
         os.kill(worker, signal.SIGSTOP)
         try:
-            for _ in range(200):
-                if "WORKER TIMEOUT" in server.errors.read_text():
-                    break
-                time.sleep(0.1)
+            assert eventually(lambda: "WORKER TIMEOUT" in server.errors.read_text())
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(worker, signal.SIGCONT)

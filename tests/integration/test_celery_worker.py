@@ -15,28 +15,21 @@ Redis is the only extra service: without it the test skips locally and fails in 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.db import OperationalError
 
 from casework.models import Heartbeat
 from casework.tasks import beat_heartbeat
+from tests.waiting import PATIENCE, eventually
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
-def _wait_for_tick(timeout: float = 10.0) -> Heartbeat | None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            tick = Heartbeat.objects.filter(name="beat").first()
-        except OperationalError:  # SQLite: the worker holds the table lock for a moment
-            tick = None
-        if tick is not None:
-            return tick
-        time.sleep(0.05)
-    return None
+def _wait_for_tick() -> Heartbeat | None:
+    # SQLite: the worker holds the table lock for a moment.
+    return eventually(
+        lambda: Heartbeat.objects.filter(name="beat").first(), retry_on=(OperationalError,)
+    )
 
 
 def test_worker_runs_the_heartbeat_and_healthz_reports_the_beat(celery_worker, web):
@@ -45,7 +38,7 @@ def test_worker_runs_the_heartbeat_and_healthz_reports_the_beat(celery_worker, w
     beat_heartbeat.delay()
 
     tick = _wait_for_tick()
-    assert tick is not None, "the worker did not record a beat tick within 10 s"
+    assert tick is not None, f"the worker did not record a beat tick within {PATIENCE:.0f} s"
 
     response = web().get("/healthz")
     body = response.json()

@@ -27,6 +27,7 @@ from django.utils import timezone
 from reminders import delivery, tasks
 from reminders.models import Reminder, Status
 from tests.conftest import require_service
+from tests.waiting import PATIENCE
 
 from .test_reminder_mail import Inbox, _free_port, _wait, due  # noqa: F401 (fixture)
 
@@ -126,7 +127,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_reminder_to_be_sent_once(
     first = worker_process()
     assert delivery.claim_due() == [due.pk]
     tasks.deliver.delay([due.pk])
-    assert slow_smtp.waiting.wait(timeout=30), "the worker never reached the SMTP server"
+    assert slow_smtp.waiting.wait(timeout=PATIENCE), "the worker never reached the SMTP server"
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     slow_smtp.release.set()
@@ -140,7 +141,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_reminder_to_be_sent_once(
     later = timezone.now() + delivery.LEASE + datetime.timedelta(seconds=1)
     assert delivery.claim_due(later) == [due.pk]
     tasks.deliver.delay([due.pk])
-    assert _wait(lambda: Reminder.objects.get(pk=due.pk).status == Status.SENT, timeout=30)
+    assert _wait(lambda: Reminder.objects.get(pk=due.pk).status == Status.SENT)
     assert _wait(lambda: len(slow_smtp.messages) == 1)
     time.sleep(2)  # a redelivered copy of the killed task would arrive now: it finds it sent
     assert len(slow_smtp.messages) == 1

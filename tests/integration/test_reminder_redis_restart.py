@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +20,7 @@ from casework.celery import app as celery_app
 from reminders import delivery, tasks
 from reminders.models import Reminder, Status
 from tests.conftest import require_service
+from tests.waiting import PATIENCE, eventually
 
 from .conftest import _logging_kept
 from .test_reminder_mail import _free_port, _wait, due, smtp  # noqa: F401 (fixtures)
@@ -54,14 +54,8 @@ class PrivateRedis:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if client.ping():
-                    return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise RuntimeError("the private Redis did not start")
+        if not eventually(client.ping, interval=0.05, retry_on=(redis.RedisError,)):
+            raise RuntimeError(f"the private Redis did not answer within {PATIENCE:.0f} s")
 
     def stop(self) -> None:
         if self.process is not None:
