@@ -82,8 +82,17 @@ INSTALLED_APPS = [
     "referrals",
     "reports",
     "privacy",
-    "loadtest",
 ]
+# The demo and the load test (demo data, demo outcomes, generate_load, benchmark): the top
+# floor, installed for `make run` and the tests, never in production. CASEWORK_DEMO=false
+# leaves it out of a demo-profile process too (the container image, which does not ship it,
+# collects its static files so).
+DEMO_APPS = ["demo"]
+DEMO = env.bool("CASEWORK_DEMO", default=not PRODUCTION)
+if PRODUCTION and DEMO:
+    raise ImproperlyConfigured("The demo app is never installed in production: CASEWORK_DEMO.")
+if DEMO:
+    INSTALLED_APPS += DEMO_APPS
 
 MIDDLEWARE = [
     "casework.logs.RequestIdMiddleware",

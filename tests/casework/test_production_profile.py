@@ -108,3 +108,21 @@ def test_passwords_are_twelve_characters_at_least():
     with pytest.raises(ValidationError):
         validate_password("Short-pass1")
     validate_password("a much longer passphrase")
+
+
+def test_production_installs_no_demo_or_load_test_and_refuses_to():
+    script = "from django.conf import settings as s; print(' '.join(s.INSTALLED_APPS))"
+    result = manage("shell", "-c", script, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    installed = result.stdout.strip().splitlines()[-1].split()
+    assert {"casework", "clients", "reports", "privacy"} <= set(installed)
+    assert "demo" not in installed and "loadtest" not in installed
+    assert manage("demo_data", **PRODUCTION).returncode != 0  # no such command there
+
+    refused = manage("check", **PRODUCTION, CASEWORK_DEMO="true")
+    assert refused.returncode != 0
+    assert "never installed in production" in refused.stderr
+
+
+def test_the_demo_profile_installs_the_demo_app():
+    assert "demo" in settings.INSTALLED_APPS

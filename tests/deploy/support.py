@@ -51,10 +51,12 @@ INHERITED_SETTINGS = (
 
 
 def local_apps() -> set[str]:
-    """The project's own Django applications (INSTALLED_APPS with a folder here)."""
+    """The project's own Django applications that production installs (INSTALLED_APPS with a
+    folder here, the demo apps left out)."""
     from django.conf import settings
 
-    return {app for app in settings.INSTALLED_APPS if (REPO / app).is_dir()}
+    installed = set(settings.INSTALLED_APPS) - set(settings.DEMO_APPS)
+    return {app for app in installed if (REPO / app).is_dir()}
 
 
 def require_tool(command: str, package: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from loadtest.generate import Refused, Sizes, generate
+from demo.generate import Refused, Sizes, generate
 
 
 class Unstyled:

@@ -8,9 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from loadtest.bench import BenchmarkFailed, run, sizes
-from loadtest.bench.measure import machine, table
-from loadtest.bench.subjects import NothingToMeasure
+from demo.bench import BenchmarkFailed, run, sizes
+from demo.bench.measure import machine, table
+from demo.bench.subjects import NothingToMeasure
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from casework import crypto
 from casework.models import Centre, Role, User
 from clients.access import visible_cases
 from clients.models import Case, CaseUserObjectPermission, Client
-from loadtest.generate.cast import CENTRE_PREFIX
+from demo.generate.cast import CENTRE_PREFIX
 from referrals.access import desk_referrals
 from referrals.models import Referral, ReferralGroupObjectPermission
 from reminders.models import Reminder
