@@ -75,7 +75,7 @@ def client_create(*, actor: User, data: dict[str, Any]) -> tuple[Client, Case]:
             setattr(client, field, data[field])
     client.reference = _next_reference(centre.pk, centre.code)
     _save(client, actor)
-    case = _open_case(actor=actor, client=client, number=1)
+    case = _case_create(actor=actor, client=client, number=1)
     return client, case
 
 
@@ -112,7 +112,7 @@ def refuse_if_anonymised(client: Client) -> None:
         )
 
 
-def _open_case(*, actor: User, client: Client, number: int) -> Case:
+def _case_create(*, actor: User, client: Client, number: int) -> Case:
     case = Case(client=client, centre_id=client.centre_id, number=number, assigned_to=actor)
     _save(case, actor)
     return case
@@ -129,7 +129,7 @@ def case_open(*, actor: User, client: Client) -> Case:
     cases = list(locked.cases.order_by("number"))
     if any(not c.is_closed for c in cases):
         raise RuleBroken(_("A new case can be opened once the current one is closed."))
-    return _open_case(actor=actor, client=locked, number=len(cases) + 1)
+    return _case_create(actor=actor, client=locked, number=len(cases) + 1)
 
 
 def allowed_transitions(status: str) -> list[str]:

@@ -89,10 +89,6 @@ def reminder_schedule(
         )
 
 
-def reminder_cancel(*, actor: User | None, kind: str, object_id: int, reason: str) -> int:
-    return _cancel(Reminder.objects.filter(kind=kind, object_id=object_id), actor, reason)
-
-
 def reminders_cancel_for_case(*, actor: User | None, case: Case, reason: str) -> int:
     """The case's own reminders; a desk is still reminded of a referral waiting for it."""
     return _cancel(Reminder.objects.filter(case=case, kind__in=HOLDER_KINDS), actor, reason)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 
 from casework.models import User
-from clients.access import Action, get_case_for, visible_cases
+from clients.access import Action, get_case_for
 from clients.models import Case
 
 from .models import Goal, Session
@@ -20,14 +19,6 @@ def get_open_case_for(user: User, pk: int) -> Case:
     if case.is_closed:
         raise PermissionDenied
     return case
-
-
-def visible_sessions(user: User) -> QuerySet[Session]:
-    return Session.objects.filter(case__in=visible_cases(user))
-
-
-def visible_goals(user: User) -> QuerySet[Goal]:
-    return Goal.objects.filter(case__in=visible_cases(user))
 
 
 def session_of(case, pk: int) -> Session:

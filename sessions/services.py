@@ -51,7 +51,7 @@ def _save(obj: Any, actor: User, reason: str = "") -> None:
     obj.save()
 
 
-def _open_case(case: Case) -> Case:
+def _lock_open_case(case: Case) -> Case:
     """Lock the case (sessions and goals are written under it) and refuse a closed one."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.is_closed:
@@ -88,7 +88,7 @@ def _check_session_dates(session: Session) -> None:
 
 @transaction.atomic
 def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
-    locked = _open_case(case)
+    locked = _lock_open_case(case)
     session = Session(case=locked, created_by=actor)
     for field in SESSION_FIELDS:
         if field in data:
@@ -105,7 +105,7 @@ def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
 def session_update(
     *, actor: User, session: Session, expected_version: int, data: dict[str, Any]
 ) -> Session:
-    _open_case(session.case)
+    _lock_open_case(session.case)
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if locked.version != expected_version:
         raise StaleEdit(
@@ -130,7 +130,7 @@ def session_update(
 def goal_set(
     *, actor: User, case: Case, data: dict[str, Any], sessions: Iterable[Session] = ()
 ) -> Goal:
-    locked = _open_case(case)
+    locked = _lock_open_case(case)
     goal = Goal(case=locked, created_by=actor)
     for field in GOAL_FIELDS:
         if field in data:
@@ -161,7 +161,7 @@ def goal_update(
     data: dict[str, Any],
     sessions: Iterable[Session],
 ) -> Goal:
-    _open_case(goal.case)
+    _lock_open_case(goal.case)
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     if locked.version != expected_version:
         raise StaleEdit(
@@ -185,7 +185,7 @@ def goal_update(
 def goal_change_status(
     *, actor: User, goal: Goal, expected_version: int, status: str, reason: str
 ) -> Goal:
-    _open_case(goal.case)
+    _lock_open_case(goal.case)
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     if locked.version != expected_version:
         raise StaleEdit(
@@ -205,7 +205,7 @@ def goal_change_status(
 
 @transaction.atomic
 def goal_progress_record(*, actor: User, goal: Goal, noted_on, note: str) -> GoalProgress:
-    _open_case(goal.case)
+    _lock_open_case(goal.case)
     if noted_on > timezone.localdate():
         raise RuleBroken(_("Progress cannot be dated in the future."), field="noted_on")
     if not note.strip():

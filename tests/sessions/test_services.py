@@ -15,7 +15,6 @@ from casework.errors import RuleBroken, StaleEdit
 from clients import services as case_services
 from clients.models import Case, CaseOutcome, CaseStatus
 from sessions import services
-from sessions.access import visible_goals, visible_sessions
 from sessions.models import Goal, GoalStatus, Session
 
 from ..factories import make_case
@@ -148,13 +147,6 @@ def test_progress_notes_are_dated_and_attributed(goal, editor):
         services.goal_progress_record(
             actor=editor, goal=goal, noted_on=TODAY() + timedelta(days=2), note="later"
         )
-
-
-def test_sessions_and_goals_are_visible_exactly_when_their_case_is(goal, session, reader, outsider):
-    assert list(visible_sessions(reader)) == [session]
-    assert list(visible_goals(reader)) == [goal]
-    assert not visible_sessions(outsider).exists()
-    assert not visible_goals(outsider).exists()
 
 
 def test_a_session_moves_its_case_up_the_caseload_without_an_empty_case_history_row(case, holder):
