@@ -121,21 +121,28 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.role_set
 
+    def acts_as(self, role: str) -> bool:
+        """Holds ``role`` and can work in it: counsellors and centre admins work inside a
+        centre, so without one the role opens nothing."""
+        if role in (Role.COUNSELLOR, Role.CENTRE_ADMIN) and self.centre_id is None:
+            return False
+        return self.has_role(role)
+
     @property
     def is_counsellor(self) -> bool:
-        return self.has_role(Role.COUNSELLOR) and self.centre_id is not None
+        return self.acts_as(Role.COUNSELLOR)
 
     @property
     def is_centre_admin(self) -> bool:
-        return self.has_role(Role.CENTRE_ADMIN) and self.centre_id is not None
+        return self.acts_as(Role.CENTRE_ADMIN)
 
     @property
     def is_coordinator(self) -> bool:
-        return self.has_role(Role.COORDINATOR)
+        return self.acts_as(Role.COORDINATOR)
 
     @property
     def is_icam_coach(self) -> bool:
-        return self.has_role(Role.ICAM_COACH)
+        return self.acts_as(Role.ICAM_COACH)
 
     @property
     def coordinates_something(self) -> bool:

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from . import two_factor
 from .errors import RuleBroken
 from .forms import AccessLogFilterForm, LanguageForm, UserCreateForm, UserEditForm
-from .models import AccessLog, User, UserRole
+from .models import AccessLog, Role, User, UserRole
 from .paging import paginate
+from .roles import role_required
 from .services import (
     is_locked_out,
     user_create,
@@ -70,12 +71,6 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _require_centre_admin(request: HttpRequest) -> User:
-    if not request.user.is_centre_admin:
-        raise Http404
-    return request.user
-
-
 def _centre_user_or_404(admin: User, pk: int) -> User:
     try:
         # Superusers are managed in Django's admin, never from a centre's screens.
@@ -84,9 +79,9 @@ def _centre_user_or_404(admin: User, pk: int) -> User:
         raise Http404 from None
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def centre_users(request: HttpRequest) -> HttpResponse:
-    admin = _require_centre_admin(request)
+    admin = request.user
     users = User.objects.filter(centre_id=admin.centre_id, is_superuser=False).prefetch_related(
         Prefetch("roles", queryset=UserRole.objects.order_by("role"))
     )
@@ -98,9 +93,9 @@ def centre_users(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def centre_user_create(request: HttpRequest) -> HttpResponse:
-    admin = _require_centre_admin(request)
+    admin = request.user
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,9 +110,9 @@ def centre_user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/centre_user_form.html", {"form": form, "creating": True})
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def centre_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    admin = _require_centre_admin(request)
+    admin = request.user
     user = _centre_user_or_404(admin, pk)
     initial = {
         "first_name": user.first_name,
@@ -150,20 +145,20 @@ def centre_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def centre_user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    admin = _require_centre_admin(request)
+    admin = request.user
     user = _centre_user_or_404(admin, pk)
     user_unlock(actor=admin, user=user)
     messages.success(request, _("%(name)s can sign in again.") % {"name": user})
     return redirect("centre_user_edit", pk=user.pk)
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def centre_user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    admin = _require_centre_admin(request)
+    admin = request.user
     user = _centre_user_or_404(admin, pk)
     user_reset_two_factor(actor=admin, user=user)
     messages.success(
@@ -173,9 +168,9 @@ def centre_user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("centre_user_edit", pk=user.pk)
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def access_log(request: HttpRequest) -> HttpResponse:
-    admin = _require_centre_admin(request)
+    admin = request.user
     form = AccessLogFilterForm(request.GET or None, centre_id=admin.centre_id)
     entries = AccessLog.objects.filter(centre_id=admin.centre_id).select_related("user")
     if form.is_valid():

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from casework.audit import access_record
 from casework.errors import RuleBroken, StaleEdit
 from casework.forms import rebind_on_current_version
-from casework.models import AccessLog, User
+from casework.models import AccessLog, Role, User
+from casework.roles import role_required
 
 from . import services
 from .access import (
@@ -38,15 +39,9 @@ from .models import CaseUserObjectPermission
 from .services import CLIENT_EDITABLE_FIELDS
 
 
-def _require_counsellor(request: HttpRequest) -> User:
-    if not request.user.is_counsellor:
-        raise Http404
-    return request.user
-
-
-@login_required
+@role_required(Role.COUNSELLOR)
 def client_create(request: HttpRequest) -> HttpResponse:
-    user = _require_counsellor(request)
+    user = request.user
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.errors import RuleBroken
+from casework.models import Role
+from casework.roles import role_required
 from clients.access import Action, get_client_for
 
 from .erasure import erasure_ask, erasure_cancel, erasure_confirm
@@ -34,15 +36,9 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "privacy/erasure_ask.html", context)
 
 
-def _centre_admin(request: HttpRequest):
-    if not request.user.is_centre_admin:
-        raise Http404
-    return request.user
-
-
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def listing(request: HttpRequest) -> HttpResponse:
-    admin = _centre_admin(request)
+    admin = request.user
     erasures = Erasure.objects.filter(centre_id=admin.centre_id).select_related(
         "requested_by", "decided_by"
     )[:50]
@@ -50,9 +46,8 @@ def listing(request: HttpRequest) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, pk: int, decide, done: str) -> HttpResponse:
-    admin = _centre_admin(request)
     try:
-        decide(actor=admin, pk=pk)
+        decide(actor=request.user, pk=pk)
     except Erasure.DoesNotExist:
         raise Http404("No such erasure waiting.") from None
     except RuleBroken as error:
@@ -62,13 +57,13 @@ def _decide(request: HttpRequest, pk: int, decide, done: str) -> HttpResponse:
     return redirect("erasures")
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, erasure_confirm, _("The client's personal data were erased."))
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, erasure_cancel, _("The erasure was cancelled."))

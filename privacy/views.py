@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casework.models import User
+from casework.models import Role
+from casework.roles import role_required
 
 from . import retention
 from .forms import ConfirmRunForm, RetentionPolicyForm
@@ -18,15 +18,9 @@ from .models import RetentionPolicy, RetentionRun
 from .tasks import apply_retention_of
 
 
-def _centre_admin(request: HttpRequest) -> User:
-    if not request.user.is_centre_admin:
-        raise Http404
-    return request.user
-
-
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def policy(request: HttpRequest) -> HttpResponse:
-    admin = _centre_admin(request)
+    admin = request.user
     current = RetentionPolicy.objects.filter(centre_id=admin.centre_id).first()
     form = RetentionPolicyForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -43,19 +37,19 @@ def policy(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/retention.html", context)
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def dry_run(request: HttpRequest) -> HttpResponse:
-    admin = _centre_admin(request)
+    admin = request.user
     current = get_object_or_404(RetentionPolicy, centre_id=admin.centre_id)
     record = retention.run(current, dry_run=True, actor=admin)
     return redirect("retention_run", pk=record.pk)
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
-    admin = _centre_admin(request)
+    admin = request.user
     current = get_object_or_404(RetentionPolicy, centre_id=admin.centre_id)
     if not ConfirmRunForm(request.POST).is_valid():
         messages.error(request, _("Tick the box to confirm: the anonymisation cannot be undone."))
@@ -67,8 +61,8 @@ def run_now(request: HttpRequest) -> HttpResponse:
     return redirect("retention_policy")
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def run_report(request: HttpRequest, pk: int) -> HttpResponse:
-    admin = _centre_admin(request)
+    admin = request.user
     record = get_object_or_404(RetentionRun, pk=pk, centre_id=admin.centre_id)
     return render(request, "privacy/retention_run.html", {"run": record})

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.models import Role
 from casework.paging import paginate
+from casework.roles import role_required
 
 from . import kinds, services
 from .forms import EmailPreferenceForm, ReminderSettingsForm
@@ -72,14 +74,8 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-def _require_centre_admin(request: HttpRequest) -> None:
-    if not request.user.is_centre_admin:
-        raise Http404("Not a centre admin.")
-
-
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 def centre_reminders(request: HttpRequest) -> HttpResponse:
-    _require_centre_admin(request)
     centre_id = request.user.centre_id
     current = {
         s.kind: (s.lead_days, s.send_at)
@@ -109,10 +105,9 @@ def centre_reminders(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.CENTRE_ADMIN)
 @require_POST
 def centre_reminder_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_centre_admin(request)
     try:
         row = Reminder.objects.get(
             pk=pk, case__centre_id=request.user.centre_id, status=Status.FAILED

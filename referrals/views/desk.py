@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.audit import access_record
 from casework.errors import RuleBroken
-from casework.models import AccessLog
+from casework.models import AccessLog, Role
 from casework.paging import paginate
+from casework.roles import role_required
 
 from .. import services
 from ..access import desk_referrals, desks_of, get_desk_referral_for, shared_fields
@@ -25,10 +26,8 @@ from .common import apply_status_form, referral_events
 OPEN = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
 
 
-@login_required
+@role_required(Role.ICAM_COACH)
 def desk_home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_icam_coach:
-        raise Http404("Not a coach.")
     show = request.GET.get("show", "open")
     referrals = desk_referrals(request.user).select_related("partner")
     if show != "all":

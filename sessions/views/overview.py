@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from casework.audit import access_record
-from casework.models import AccessLog
+from casework.models import AccessLog, Role
 from casework.paging import paginate
+from casework.roles import role_required
 from clients.access import get_case_for, get_client_for
 from clients.forms import CaseloadFilterForm, CaseSearchForm
 from clients.selectors import caseload_cases
@@ -21,13 +22,11 @@ from ..timeline import client_timeline as client_timeline_items
 from .records import log_read
 
 
-@login_required
+@role_required(Role.COUNSELLOR)
 def caseload(request: HttpRequest) -> HttpResponse:
     """My caseload: the cases the user may see, each with its next follow-up, and what falls
     due. The status filter is a GET parameter; the search (reference or first name) is sent by
     POST, so a name never lands in a URL, a browser history or a server log."""
-    if not request.user.is_counsellor:
-        raise Http404
     form = CaseloadFilterForm(request.GET or None)
     search = CaseSearchForm(request.POST or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
@@ -56,10 +55,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COUNSELLOR)
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_counsellor:
-        raise Http404
     today = timezone.localdate()
     return render(
         request,
