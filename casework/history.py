@@ -1,4 +1,5 @@
-"""History rows copied by the database from the rows themselves, for large batch writes.
+"""Writing with history: the one way to save or delete a row as someone (``save_as``,
+``delete_as``), and history rows copied by the database for large batch writes.
 
 ``bulk_history_create`` builds a model instance and a history instance for every row and sends
 them through ``bulk_create``: at 10,000 reminders claimed by the sweep, three quarters of the
@@ -10,11 +11,46 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model
 from django.utils import timezone
+
+
+def save_as(
+    obj: Any,
+    actor: Any,
+    reason: str = "",
+    *,
+    validate: bool = True,
+    fields: Sequence[str] | None = None,
+) -> None:
+    """Save ``obj`` with ``actor`` (a user, or ``None`` for the system) and ``reason`` on its
+    history row, validated first unless the caller has just built it from validated data;
+    ``fields`` saves those columns only. Services call it inside their transaction: web
+    requests, Celery tasks and commands alike name whoever acts, which the request middleware
+    alone could not."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    if validate:
+        obj.full_clean(exclude=None if fields is None else _other_fields(obj, fields))
+    obj.save(update_fields=fields)
+
+
+def _other_fields(obj: Any, fields: Sequence[str]) -> list[str]:
+    return [f.name for f in obj._meta.concrete_fields if f.name not in fields]
+
+
+def delete_as(obj: Any, actor: Any, reason: str = "") -> None:
+    """Delete ``obj``, its history's last row naming ``actor`` and ``reason``."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.delete()
+
 
 CHUNK = 1000  # ids per statement: well under any database's limit on parameters
 

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .history import delete_as, save_as
 from .models import User
 
 PermModel = type[UserObjectPermissionBase] | type[GroupObjectPermissionBase]
@@ -46,10 +47,9 @@ def _permissions(model: type[models.Model], codenames: Iterable[str]) -> list[Pe
     return found
 
 
-def _tag(row: models.Model, actor: User, event: str) -> None:
-    """The actor and the event id go on the row's history record."""
-    row._history_user = actor
-    row._change_reason = f"access-event:{event}"
+def _event(event: str) -> str:
+    """The reason on each grant row's history record: the rows of one change share it."""
+    return f"access-event:{event}"
 
 
 def _holder(user: User | None, group: Group | None) -> dict[str, User | Group]:
@@ -77,12 +77,10 @@ def object_grant(
         if row.permission_id in wanted:
             wanted.pop(row.permission_id)
         else:
-            _tag(row, actor, event)
-            row.delete()
+            delete_as(row, actor, _event(event))
     for permission in wanted.values():
         row = perm_model(content_object=obj, permission=permission, **holder)
-        _tag(row, actor, event)
-        row.save()
+        save_as(row, actor, _event(event), validate=False)
 
 
 def object_revoke(
@@ -98,6 +96,5 @@ def object_revoke(
     rows = list(perm_model.objects.filter(content_object=obj, **_holder(user, group)))
     for row in rows:
         # One delete per row (not a queryset delete) so each withdrawal has its history row.
-        _tag(row, actor, event)
-        row.delete()
+        delete_as(row, actor, _event(event))
     return len(rows)

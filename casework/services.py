@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import notices, two_factor
 from .errors import RuleBroken
+from .history import delete_as, save_as
 from .models import Role, User, UserRole
 
 security_log = logging.getLogger("casework.security")
@@ -30,12 +31,9 @@ def _set_roles(*, actor: User, user: User, roles: Iterable[str]) -> None:
         if row.role in wanted:
             wanted.discard(row.role)
         else:
-            row._history_user = actor
-            row.delete()
+            delete_as(row, actor)
     for role in sorted(wanted):
-        row = UserRole(user=user, role=role)
-        row._history_user = actor
-        row.save()
+        save_as(UserRole(user=user, role=role), actor, validate=False)
     user.__dict__.pop("_role_set", None)
 
 
@@ -66,9 +64,7 @@ def user_create(
     )
     validate_password(password, user)
     user.set_password(password)
-    user._history_user = actor
-    user.full_clean()
-    user.save()
+    save_as(user, actor)
     _set_roles(actor=actor, user=user, roles=roles)
     return user
 
@@ -101,9 +97,7 @@ def user_update(
         locked.set_password(new_password)
         if locked.pk != actor.pk:
             notices.password_set(locked)
-    locked._history_user = actor
-    locked.full_clean()
-    locked.save()
+    save_as(locked, actor)
     _set_roles(actor=actor, user=locked, roles=roles)
     return locked
 
@@ -133,3 +127,10 @@ def is_locked_out(user: User) -> bool:
     failures = AccessAttempt.objects.filter(username=user.username, attempt_time__gte=since)
     total = failures.aggregate(n=Sum("failures_since_start"))["n"] or 0
     return total >= settings.AXES_FAILURE_LIMIT
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The language ``user`` chose for their pages and e-mails."""
+    if user.language != language:
+        user.language = language
+        save_as(user, user, fields=["language"])

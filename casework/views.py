@@ -23,6 +23,7 @@ from .roles import role_required
 from .services import (
     is_locked_out,
     user_create,
+    user_language_set,
     user_reset_two_factor,
     user_unlock,
     user_update,
@@ -57,9 +58,8 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("home")
-    if request.user.is_authenticated and request.user.language != language:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import RuleBroken, StaleEdit
+from casework.history import save_as
 from casework.models import User
 from casework.permissions import object_grant, object_revoke
 
@@ -43,12 +44,6 @@ SHARE_LEVELS = {
 }
 
 
-def _save(obj: Any, actor: User) -> None:
-    obj._history_user = actor
-    obj.full_clean()
-    obj.save()
-
-
 def _next_reference(centre_id: int, code: str) -> str:
     year = timezone.localdate().year
     counter, _created = ReferenceCounter.objects.get_or_create(centre_id=centre_id, year=year)
@@ -74,7 +69,7 @@ def client_create(*, actor: User, data: dict[str, Any]) -> tuple[Client, Case]:
         if field in data:
             setattr(client, field, data[field])
     client.reference = _next_reference(centre.pk, centre.code)
-    _save(client, actor)
+    save_as(client, actor)
     case = _case_create(actor=actor, client=client, number=1)
     return client, case
 
@@ -98,7 +93,7 @@ def client_update(
         if field in data:
             setattr(locked, field, data[field])
     locked.version += 1
-    _save(locked, actor)
+    save_as(locked, actor)
     if locked.birth_date != born:
         ages.refresh(Case.objects.filter(client=locked))
     return locked
@@ -114,7 +109,7 @@ def refuse_if_anonymised(client: Client) -> None:
 
 def _case_create(*, actor: User, client: Client, number: int) -> Case:
     case = Case(client=client, centre_id=client.centre_id, number=number, assigned_to=actor)
-    _save(case, actor)
+    save_as(case, actor)
     return case
 
 
@@ -180,7 +175,7 @@ def case_change_status(
     locked.status = status
     locked.version += 1
     locked.last_activity_at = timezone.now()
-    _save(locked, actor)
+    save_as(locked, actor)
     if status == CaseStatus.CLOSED:
         case_closed.send(sender=Case, case=locked, actor=actor)
     return locked
@@ -242,7 +237,7 @@ def case_transfer(*, actor: User, case: Case, to_user: User, keep_access: bool =
     locked.assigned_to = to_user
     locked.version += 1
     locked.last_activity_at = timezone.now()
-    _save(locked, actor)
+    save_as(locked, actor)
     # The new holder needs no share any more; the giver keeps one only if asked.
     object_revoke(actor=actor, perm_model=CaseUserObjectPermission, obj=locked, user=to_user)
     if keep_access:

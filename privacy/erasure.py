@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from casework.errors import RuleBroken
+from casework.history import save_as
 from casework.models import User
 from clients import services as clients
 from clients.models import Case, CaseOutcome, CaseStatus, Client
@@ -35,8 +36,7 @@ def erasure_ask(*, actor: User, client: Client, reason: str) -> Erasure:
                 reason=reason,
                 requested_by=actor,
             )
-            erasure._history_user = actor
-            erasure.save()
+            save_as(erasure, actor, validate=False)
     except IntegrityError:
         raise RuleBroken(_("An erasure of this client is already waiting.")) from None
     security_log.info("Erasure %s asked by user %s", erasure.pk, actor.pk)
@@ -72,8 +72,7 @@ def erasure_confirm(*, actor: User, pk: int) -> Erasure:
         erasure.decided_by, erasure.decided_at = actor, timezone.now()
         if done is not None:
             erasure.rows, erasure.history_rows = done.rows, done.history_rows
-        erasure._history_user = actor
-        erasure.save()
+        save_as(erasure, actor, validate=False)
     security_log.info("Erasure %s confirmed by user %s", erasure.pk, actor.pk)
     return erasure
 
@@ -98,7 +97,6 @@ def erasure_cancel(*, actor: User, pk: int) -> Erasure:
         erasure = _pending_for(actor, pk)
         erasure.status = Erasure.Status.CANCELLED
         erasure.decided_by, erasure.decided_at = actor, timezone.now()
-        erasure._history_user = actor
-        erasure.save()
+        save_as(erasure, actor, validate=False)
     security_log.info("Erasure %s cancelled by user %s", erasure.pk, actor.pk)
     return erasure

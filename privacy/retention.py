@@ -15,9 +15,11 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from casework.history import save_as
 from casework.models import AccessLog, User
 from clients.models import Case, Client
 from reports.releases import release_for
@@ -28,6 +30,15 @@ from .models import RetentionPolicy, RetentionRun
 
 log = logging.getLogger(__name__)
 BATCH = 500
+
+
+@transaction.atomic
+def policy_save(*, actor: User, policy: RetentionPolicy) -> RetentionPolicy:
+    """The centre admin's retention periods for their centre, with history."""
+    policy.centre_id = actor.centre_id
+    policy.updated_by = actor
+    save_as(policy, actor)
+    return policy
 
 
 def cutoff(months: int, now: datetime | None = None) -> datetime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,12 +23,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     current = RetentionPolicy.objects.filter(centre_id=admin.centre_id).first()
     form = RetentionPolicyForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.centre_id = admin.centre_id
-            saved.updated_by = admin
-            saved._history_user = admin
-            saved.save()
+        retention.policy_save(actor=admin, policy=form.save(commit=False))
         messages.success(request, _("The retention periods were saved."))
         return redirect("retention_policy")
     runs = RetentionRun.objects.filter(centre_id=admin.centre_id)[:10]

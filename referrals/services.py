@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import RuleBroken, StaleEdit
+from casework.history import save_as
 from casework.models import Network, Role, User
 from casework.permissions import object_grant, object_revoke
 from clients.access import Action, can, visible_cases, with_access
@@ -85,14 +86,6 @@ RESULT_OWED = frozenset({S.COMPLETED})
 DESK_PERMISSIONS = ("view_referral", "change_referral")
 
 
-def _save(obj: Any, actor: User, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-
-
 # --- The directory ---------------------------------------------------------------------------
 @transaction.atomic
 def partner_save(
@@ -118,7 +111,7 @@ def partner_save(
     if name_taken:
         raise RuleBroken(_("The directory already has a partner of this name."), field="name")
     partner.name = partner.name.strip()
-    _save(partner, actor)
+    save_as(partner, actor)
     ensure_desk_group(partner)
     return partner
 
@@ -214,7 +207,7 @@ def referral_create(
         if name in data:
             setattr(referral, name, data[name])
     _check_referral(referral, case)
-    _save(referral, actor)
+    save_as(referral, actor)
     if send:
         _move(actor, referral, S.SENT, role=SENDER)
     return referral
@@ -236,7 +229,7 @@ def referral_update(
     referral.consent_recorded_by = actor
     _check_referral(referral, case)
     referral.version += 1
-    _save(referral, actor)
+    save_as(referral, actor)
     if send:
         _move(actor, referral, S.SENT, role=SENDER)
     return referral
@@ -266,7 +259,7 @@ def _move(actor: User, referral: Referral, to: str, *, role: str, reason: str = 
         ensure_desk_group(referral.partner)
     referral.status = to
     referral.version += 1
-    _save(referral, actor, reason)
+    save_as(referral, actor, reason)
     schedule_referral(actor, referral)
     if not referral.partner.answers_in_casework:
         return
@@ -350,7 +343,7 @@ def referral_withdraw_consent(*, actor: User, referral: Referral, reason: str) -
     if referral.status not in FINISHED:
         referral.status = S.CANCELLED
     referral.version += 1
-    _save(referral, actor, _("Consent withdrawn: %(reason)s") % {"reason": reason})
+    save_as(referral, actor, _("Consent withdrawn: %(reason)s") % {"reason": reason})
     schedule_referral(actor, referral)
     if referral.partner.group_id:
         object_revoke(
@@ -383,5 +376,5 @@ def feedback_add(
     feedback = ReferralFeedback(
         referral=referral, text=text, author=actor, on_behalf_of_partner=as_sender
     )
-    _save(feedback, actor)
+    save_as(feedback, actor)
     return feedback

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from simple_history.utils import bulk_update_with_history
 
-from casework.history import copy_to_history
+from casework.history import copy_to_history, save_as
 from casework.models import ReminderEmail, User
 
 from . import kinds
@@ -136,9 +136,8 @@ def _failed(row: Reminder, error: Exception) -> str:
 
 
 def _mark(row: Reminder, reason: str) -> None:
-    row._history_user = None  # the worker acts for no one; the reason says what it did
-    row._change_reason = reason
-    row.save()
+    # The worker acts for no one (actor None); the reason says what it did.
+    save_as(row, None, reason, validate=False)
 
 
 def _send(recipient: User, rows: list[Reminder]) -> None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import RuleBroken
+from casework.history import save_as
 from casework.models import User
 from clients.models import Case
 
@@ -37,13 +38,6 @@ def _due_at(due_on: datetime.date, timing: tuple[int, datetime.time]) -> datetim
     return timezone.make_aware(
         datetime.datetime.combine(due_on - datetime.timedelta(days=lead), at)
     )
-
-
-def _write(row: Reminder, actor: User | None, reason: str = "") -> None:
-    row._history_user = actor
-    if reason:
-        row._change_reason = reason
-    row.save()
 
 
 @transaction.atomic
@@ -72,10 +66,10 @@ def reminder_schedule(
             wanted.discard(row.recipient_id)  # already there: live, delivered or failed
         elif row.status in LIVE:
             row.status = Status.CANCELLED
-            _write(row, actor, "rescheduled" if due_on else "no longer due")
+            save_as(row, actor, "rescheduled" if due_on else "no longer due", validate=False)
     at = due_at_for(case.centre_id, kind, due_on) if due_on else None
     for user_id in sorted(wanted):
-        _write(
+        save_as(
             Reminder(
                 kind=kind,
                 object_id=object_id,
@@ -86,6 +80,7 @@ def reminder_schedule(
                 due_at=at,
             ),
             actor,
+            validate=False,
         )
 
 
@@ -99,7 +94,7 @@ def _cancel(rows, actor: User | None, reason: str) -> int:
     cancelled = 0
     for row in rows.select_for_update().filter(status__in=LIVE):
         row.status = Status.CANCELLED
-        _write(row, actor, reason)
+        save_as(row, actor, reason, validate=False)
         cancelled += 1
     return cancelled
 
@@ -121,13 +116,13 @@ def reminders_readdress(*, actor: User | None, case: Case, from_user: User, to_u
             row.status = Status.CANCELLED  # the new counsellor already has this one
         else:
             row.recipient = to_user
-        _write(row, actor, "case transferred")
+        save_as(row, actor, "case transferred", validate=False)
 
 
 def mark_read(*, user: User, reminder: Reminder) -> None:
     if reminder.read_at is None:
         reminder.read_at = timezone.now()
-        _write(reminder, user)
+        save_as(reminder, user, validate=False)
 
 
 @transaction.atomic
@@ -136,7 +131,7 @@ def mark_all_read(*, user: User) -> int:
     count = 0
     for row in rows:
         row.read_at = timezone.now()
-        _write(row, user)
+        save_as(row, user, validate=False)
         count += 1
     return count
 
@@ -149,7 +144,7 @@ def reminder_resend(*, actor: User, reminder: Reminder) -> None:
         return
     row.status, row.attempts, row.claimed_until = Status.PENDING, 0, None
     row.due_at = min(row.due_at, timezone.now())
-    _write(row, actor, "sent again")
+    save_as(row, actor, "sent again", validate=False)
 
 
 @transaction.atomic
@@ -164,9 +159,7 @@ def reminder_settings_update(
         setting = setting or ReminderSetting(centre_id=centre_id, kind=kind)
         if setting.pk is None or (setting.lead_days, setting.send_at) != (lead, at):
             setting.lead_days, setting.send_at = lead, at
-            setting._history_user = actor
-            setting.full_clean()
-            setting.save()
+            save_as(setting, actor)
     moved = 0
     pending = Reminder.objects.select_for_update().filter(
         case__centre_id=centre_id, status=Status.PENDING
@@ -179,6 +172,12 @@ def reminder_settings_update(
         at = _due_at(row.due_on, timings.get(row.kind, DEFAULT_TIMING))
         if at != row.due_at:
             row.due_at = at
-            _write(row, actor, "centre settings changed")
+            save_as(row, actor, "centre settings changed", validate=False)
             moved += 1
     return moved
+
+
+def reminder_email_set(*, user: User, reminder_email: str) -> None:
+    """How ``user`` wants their reminders by e-mail (their own choice, on their account)."""
+    user.reminder_email = reminder_email
+    save_as(user, user, fields=["reminder_email"])

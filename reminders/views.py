@@ -38,9 +38,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"reminder_email": request.user.reminder_email}
     )
     if request.method == "POST" and form.is_valid():
-        request.user.reminder_email = form.cleaned_data["reminder_email"]
-        request.user._history_user = request.user
-        request.user.save(update_fields=["reminder_email"])
+        services.reminder_email_set(
+            user=request.user, reminder_email=form.cleaned_data["reminder_email"]
+        )
         messages.success(request, _("Your choice was saved."))
         return redirect("notifications")
     return render(

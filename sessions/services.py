@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import RuleBroken, StaleEdit
+from casework.history import save_as
 from casework.models import User
 from clients.models import Case
 
@@ -41,14 +42,6 @@ GOAL_TRANSITIONS = {
     GoalStatus.ACHIEVED: [GoalStatus.IN_PROGRESS],
     GoalStatus.ABANDONED: [GoalStatus.OPEN],
 }
-
-
-def _save(obj: Any, actor: User, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
 
 
 def _lock_open_case(case: Case) -> Case:
@@ -94,7 +87,7 @@ def session_record(*, actor: User, case: Case, data: dict[str, Any]) -> Session:
         if field in data:
             setattr(session, field, data[field])
     _check_session_dates(session)
-    _save(session, actor)
+    save_as(session, actor)
     _touch(locked, sessions_changed=True)
     schedule_follow_up(actor, locked)
     SessionDraft.objects.filter(author=actor, case=locked, session=None).delete()
@@ -119,7 +112,7 @@ def session_update(
             setattr(locked, field, data[field])
     _check_session_dates(locked)
     locked.version += 1
-    _save(locked, actor)
+    save_as(locked, actor)
     _touch(locked.case, sessions_changed=True)
     schedule_follow_up(actor, locked.case)
     SessionDraft.objects.filter(author=actor, session=locked).delete()
@@ -137,7 +130,7 @@ def goal_set(
             setattr(goal, field, data[field])
     if goal.target_date and goal.target_date < timezone.localdate():
         raise RuleBroken(_("A new goal's target date cannot be in the past."), field="target_date")
-    _save(goal, actor)
+    save_as(goal, actor)
     _link_sessions(goal, sessions, actor)
     _touch(locked)
     schedule_goal(actor, goal)
@@ -174,7 +167,7 @@ def goal_update(
         if field in data:
             setattr(locked, field, data[field])
     locked.version += 1
-    _save(locked, actor)
+    save_as(locked, actor)
     _link_sessions(locked, sessions, actor)
     _touch(locked.case)
     schedule_goal(actor, locked)
@@ -197,7 +190,7 @@ def goal_change_status(
         raise RuleBroken(_("Give a short reason for the change."), field="reason")
     locked.status = status
     locked.version += 1
-    _save(locked, actor, reason=reason.strip())
+    save_as(locked, actor, reason=reason.strip())
     _touch(locked.case)
     schedule_goal(actor, locked)
     return locked
@@ -211,7 +204,7 @@ def goal_progress_record(*, actor: User, goal: Goal, noted_on, note: str) -> Goa
     if not note.strip():
         raise RuleBroken(_("Write what moved."), field="note")
     progress = GoalProgress(goal=goal, noted_on=noted_on, note=note.strip(), created_by=actor)
-    _save(progress, actor)
+    save_as(progress, actor)
     _touch(goal.case)
     return progress
 
@@ -226,12 +219,10 @@ def topic_add(*, actor: User, centre_id: int, label: str) -> InfoTopic | None:
     if topic is not None:
         return topic
     topic = InfoTopic(centre_id=centre_id, label=label)
-    topic._history_user = actor
     try:
         # A savepoint: a colleague adding the same topic at this moment is not an error.
         with transaction.atomic():
-            topic.full_clean()
-            topic.save()
+            save_as(topic, actor)
     except (IntegrityError, ValidationError):
         return InfoTopic.objects.filter(centre_id=centre_id, label__iexact=label).first()
     return topic
