@@ -1,3 +1,1 @@
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""Casework's kernel: users, centres, roles, the permission layer, audit and crypto."""

@@ -1,12 +1,9 @@
-from django.contrib import admin
+"""The kernel's pages: home, sign-in and two-factor, language, and the centre admin's."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter, reverse_lazy
+from django.urls import path, reverse_lazy
 
 from . import idle, two_factor_views, views
-from .converters import IdConverter
-from .health import healthz
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,7 +31,6 @@ urlpatterns = [
     path("accounts/two-factor/turn-off/", two_factor_views.turn_off, name="two_factor_turn_off"),
     path("accounts/session/", idle.status, name="idle_status"),
     path("language/", views.language_switch, name="language_switch"),
-    path("healthz", healthz, name="healthz"),
     path("centre/users/", views.centre_users, name="centre_users"),
     path("centre/users/new/", views.centre_user_create, name="centre_user_create"),
     path("centre/users/<id:pk>/", views.centre_user_edit, name="centre_user_edit"),
@@ -45,11 +41,4 @@ urlpatterns = [
         name="centre_user_reset_two_factor",
     ),
     path("centre/access-log/", views.access_log, name="access_log"),
-    path("", include("clients.urls")),
-    path("", include("sessions.urls")),
-    path("", include("referrals.urls")),
-    path("", include("reminders.urls")),
-    path("", include("reports.urls")),
-    path("", include("privacy.urls")),
-    path("admin/", admin.site.urls),
 ]

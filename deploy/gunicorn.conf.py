@@ -1,4 +1,4 @@
-"""Gunicorn for Casework: `gunicorn -c deploy/gunicorn.conf.py casework.wsgi`.
+"""Gunicorn for Casework: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
 
 Every setting can be changed through the environment (GUNICORN_*), so the systemd unit and the
 container use this one file. Both logs are one JSON object per line, like the application's own

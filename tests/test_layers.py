@@ -13,7 +13,19 @@ from pathlib import Path
 from django.conf import settings
 
 REPO = Path(settings.BASE_DIR)
-FLOORS = ["casework", "clients", "reminders", "sessions", "referrals", "reports", "privacy", "demo"]
+# config (settings, root URLs, Celery, WSGI, /healthz) wires the apps together: above them all,
+# below the demo only.
+FLOORS = [
+    "casework",
+    "clients",
+    "reminders",
+    "sessions",
+    "referrals",
+    "reports",
+    "privacy",
+    "config",
+    "demo",
+]
 
 
 def imported_apps(path: Path) -> set[tuple[int, str]]:

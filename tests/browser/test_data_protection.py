@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from casework.celery import app
 from casework.models import Role
 from clients.models import Case, Client
+from config.celery import app
 from tests.factories import CentreFactory, UserFactory, counsellor, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ HEAVY = ("numpy", "scipy", "openpyxl")
 # first request of each page type would import it.
 LOAD_EVERY_VIEW = """
 import json, sys
-from casework.wsgi import application
+from config.wsgi import application
 from django.urls import get_resolver
 
 def views(resolver):
@@ -34,7 +34,7 @@ def test_a_web_worker_with_every_view_loaded_has_not_imported_numpy_scipy_or_ope
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     result = subprocess.run(
         [sys.executable, "-c", LOAD_EVERY_VIEW % (HEAVY,)],
-        env={**environment, "DJANGO_SETTINGS_MODULE": "casework.settings"},
+        env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

@@ -72,7 +72,7 @@ def test_the_celery_worker_logs_json_lines_too(tmp_path):
     environment.update(
         LOG_FORMAT="json", CASEWORK_VAR_DIR=str(tmp_path), CELERY_BROKER_URL=REDIS_URL
     )
-    command = [sys.executable, "-m", "celery", "-A", "casework", "worker", "--pool", "solo"]
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
     worker = subprocess.Popen(
         [*command, "--without-mingle", "--without-gossip", "-l", "INFO"],
         env=environment,

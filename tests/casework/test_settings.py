@@ -14,7 +14,7 @@ def _start(**env: str) -> subprocess.CompletedProcess:
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**environment, "DJANGO_SETTINGS_MODULE": "casework.settings"},
+        env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

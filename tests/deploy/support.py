@@ -156,7 +156,7 @@ def running_gunicorn(tmp_path: Path, **env: str) -> Iterator[Gunicorn]:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log_path.open("w") as log, errors_path.open("w") as errors:
         process = subprocess.Popen(
-            [str(gunicorn), "--config", str(DEPLOY / "gunicorn.conf.py"), "casework.wsgi"],
+            [str(gunicorn), "--config", str(DEPLOY / "gunicorn.conf.py"), "config.wsgi"],
             cwd=REPO,
             env=environment,
             stdout=log,

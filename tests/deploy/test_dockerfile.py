@@ -133,7 +133,7 @@ def test_every_application_package_and_what_the_image_runs_is_copied():
     sources = set(copied_sources())
     apps = local_apps()
     assert {"casework", "clients", "sessions", "privacy"} <= apps
-    needed = apps | {"manage.py", "templates", "static", "locale"}
+    needed = apps | {"config", "manage.py", "templates", "static", "locale"}
     assert needed <= sources, needed - sources
     assert {"deploy/gunicorn.conf.py", "deploy/healthcheck.py"} <= sources
     # Never the whole repository: .venv/, var/ and .env files must stay out of the image.
@@ -144,7 +144,7 @@ def test_the_code_of_every_application_package_is_compiled_at_build_time():
     # The root file system is read-only at run time: nothing could write __pycache__ then.
     (compile_run,) = [run for run in RUNTIME.all("RUN") if "compileall" in run]
     compiled = set(compile_run.partition("compileall")[2].partition("&&")[0].split())
-    assert local_apps() | {"deploy"} <= compiled, local_apps() - compiled
+    assert local_apps() | {"config", "deploy"} <= compiled, local_apps() - compiled
 
 
 def test_compiled_translations_are_in_the_repository():

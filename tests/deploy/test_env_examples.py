@@ -1,5 +1,5 @@
 """deploy/casework.env.example and deploy/.env.example cannot drift from the settings: every
-variable they name is read by casework/settings.py (or by the deploy file that uses it), every
+variable they name is read by config/settings.py (or by the deploy file that uses it), every
 variable the production profile needs is there, the examples carry no secret, the production
 profile refuses them as shipped (their host names and mail settings are examples, their keys
 empty), and once the fields deploy/README.md lists are filled in they pass `manage.py check
@@ -21,7 +21,7 @@ from .support import DEPLOY, REPO, application_keys, clean_environment, read_env
 
 NATIVE = DEPLOY / "casework.env.example"
 CONTAINERS = DEPLOY / ".env.example"
-SETTINGS = (REPO / "casework" / "settings.py").read_text()
+SETTINGS = (REPO / "config" / "settings.py").read_text()
 # Variables that are not Django settings, and the deploy file that reads each family.
 CONSUMERS = {
     "GUNICORN_": DEPLOY / "gunicorn.conf.py",

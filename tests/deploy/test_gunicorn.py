@@ -79,7 +79,7 @@ def test_the_access_log_format_leaves_out_query_strings_and_referrers(monkeypatc
 
 def test_gunicorn_accepts_the_configuration():
     result = subprocess.run(
-        [str(GUNICORN), "--check-config", "--config", str(CONFIG), "casework.wsgi"],
+        [str(GUNICORN), "--check-config", "--config", str(CONFIG), "config.wsgi"],
         cwd=REPO,
         env=clean_environment(),
         capture_output=True,

@@ -90,7 +90,7 @@ def test_the_web_service_runs_gunicorn_with_the_deploy_configuration():
         "/opt/casework/.venv/bin/gunicorn",
         "--config",
         "/opt/casework/deploy/gunicorn.conf.py",
-        "casework.wsgi",
+        "config.wsgi",
     ]
 
 

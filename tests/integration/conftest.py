@@ -1,6 +1,6 @@
 """Real services for the integration tests: Redis, and a Celery worker thread consuming from it.
 
-The Celery app is the project's own (``casework.celery.app``); a test changes its configuration
+The Celery app is the project's own (``config.celery.app``); a test changes its configuration
 only through :func:`celery_settings`, which puts everything back afterwards.
 """
 
@@ -17,7 +17,7 @@ import redis
 from celery import signals
 from celery.contrib.testing.worker import start_worker
 
-from casework.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.conftest import require_service
 
 KEPT_LOGGERS = ("celery", "celery.task", "celery.redirected", "django", "django.db.backends")

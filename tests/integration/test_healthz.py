@@ -110,7 +110,7 @@ def test_unreachable_database_is_unhealthy(web, monkeypatch):
         def cursor(self):
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr("casework.health.connection", DownConnection())
+    monkeypatch.setattr("config.health.connection", DownConnection())
     status, body = _get(web)
     assert status == 503
     assert _failing(body) == {"database"}

@@ -93,7 +93,7 @@ def worker_process(redis_url, celery_settings, slow_smtp, tmp_path):
                 "-m",
                 "celery",
                 "--app",
-                "casework",
+                "config",
                 "worker",
                 "--pool",
                 "solo",

@@ -16,7 +16,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from casework.celery import app as celery_app
+from config.celery import app as celery_app
 from reminders import delivery, tasks
 from reminders.models import Reminder, Status
 from tests.conftest import require_service

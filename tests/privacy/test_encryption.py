@@ -151,7 +151,7 @@ def test_the_web_process_and_the_checks_refuse_a_wrong_key(tmp_path):
     other = Fernet.generate_key().decode()
     checked = run("manage.py", "check", FIELD_ENCRYPTION_KEYS=other)
     assert checked.returncode != 0 and "casework.E001" in checked.stderr
-    started = run("-c", "import casework.wsgi", FIELD_ENCRYPTION_KEYS=other)
+    started = run("-c", "import config.wsgi", FIELD_ENCRYPTION_KEYS=other)
     assert started.returncode != 0
     assert "cannot read the data in this database" in started.stderr
-    assert run("-c", "import casework.wsgi").returncode == 0
+    assert run("-c", "import config.wsgi").returncode == 0

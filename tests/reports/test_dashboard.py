@@ -226,7 +226,7 @@ def test_the_threshold_can_be_raised(web, coordinator, closed_cases, settings):
 
 def test_the_threshold_cannot_be_lowered():
     result = subprocess.run(
-        [sys.executable, "-c", "import casework.settings"],
+        [sys.executable, "-c", "import config.settings"],
         env={"CASEWORK_REPORT_THRESHOLD": "3", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

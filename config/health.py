@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from casework.models import Heartbeat
+
 from .celery import app as celery_app
-from .models import Heartbeat
 
 logger = logging.getLogger(__name__)
 OVERDUE_AFTER = timedelta(minutes=5)
