@@ -1,4 +1,6 @@
-"""The figures a coordinator reads: a month's release, made by the first reader of the month.
+"""The figures a coordinator reads: a month's release, made at night by the beat
+(``tasks.make_releases``), or by a task a coordinator asks for when it is missing; reading the
+dashboard never makes one (``release_read``): a page that is read writes nothing.
 
 Each release is protected knowing what the earlier releases of the same year published: a
 figure shown last month is known for good, and a small count must not be found from it by
@@ -37,7 +39,15 @@ SCHEMA = 2
 LOCK_SPACE = 7301
 
 
+def release_read(scope, year: int, today: date, k: int) -> Released | None:
+    """The month's release, or ``None`` while it has not been made."""
+    found = _find(scope, year, cutoff(today).date(), k)
+    return None if found is None else _read(found)
+
+
 def release_for(scope, year: int, today: date, k: int) -> Released:
+    """The month's release, made now if it has not been (the nightly task, the task a
+    coordinator asks for, and retention before it anonymises)."""
     month = cutoff(today).date()
     found = _find(scope, year, month, k)
     if found is None:

@@ -19,7 +19,7 @@ from .disclosure import TOTAL, Cell
 from .periods import Period
 from .publication import YEAR, Publication
 from .queries import CLOSING_BREAKDOWNS, OPENING_BREAKDOWNS
-from .releases import release_for
+from .releases import Released
 
 HIDDEN = "x"
 MEDIAN_LABEL = _("Median weeks from intake to outcome")
@@ -86,11 +86,20 @@ def rate(parts: list[Figure], whole: list[Figure], k: int) -> str | None:
 
 
 class Report:
-    def __init__(self, scope, centre: Centre | None, period: Period, by: str, today: date, k: int):
+    def __init__(
+        self,
+        scope,
+        centre: Centre | None,
+        period: Period,
+        by: str,
+        today: date,
+        k: int,
+        released: Released,
+    ):
         self.scope, self.centre, self.period, self.today, self.k = scope, centre, period, today, k
         self.breakdown = next(b for b in CLOSING_BREAKDOWNS if b.code == by)
-        self.released = release_for(scope, period.year, today, k)
-        self.publications = self.released.publications
+        self.released = released
+        self.publications = released.publications
         self.node = period.node
         self.months = Period(period.year).ended_months(today)
         self.period_months = period.ended_months(today)

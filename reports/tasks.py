@@ -1,4 +1,5 @@
-"""The month's releases, made by the beat at night so that no coordinator waits for one."""
+"""The month's releases: made by the beat at night so that no coordinator waits for one, and
+on a coordinator's demand when one is missing (a new installation, a night the beat missed)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.http import Http404
 from django.utils import timezone
+
+from casework.models import User
 
 from .periods import years
 from .releases import release_for
-from .scope import every_unit
+from .scope import coordinator_scope, every_unit
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +31,23 @@ def make_releases() -> int:
             made += 1
     log.info("Reports: %d releases in place for %s", made, today.strftime("%Y-%m"))
     return made
+
+
+@shared_task
+def prepare_release(user_id: int, year: int) -> None:
+    """The release a coordinator's dashboard is waiting for (ids only through the broker)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.is_coordinator:
+        return
+    today = timezone.localdate()
+    if year not in years(today):
+        return
+    # The year asked for, and what the nightly job makes (this year's and last year's): the
+    # coordinator will likely turn to the other one next.
+    for wanted in sorted({year, *years(today)[:2]}, reverse=True):
+        try:
+            scope = coordinator_scope(user, wanted)
+        except Http404:  # nothing to coordinate that year
+            continue
+        release_for(scope, wanted, today, settings.CASEWORK_REPORT_THRESHOLD)
+    log.info("Reports: releases prepared on demand")

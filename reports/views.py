@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.models import Role
+from casework.roles import role_required
 
 from .charts import grouped_bars, share_bars
-from .forms import ReportFilter
+from .forms import KNOWN, ReportFilter
+from .releases import release_read
 from .report import HIDDEN, Report
 from .scope import coordinator_scope
+from .tasks import prepare_release
 
 
-def _report(request: HttpRequest, *, quiet: bool = False) -> tuple[Report, ReportFilter]:
+def _report(request: HttpRequest, *, quiet: bool = False) -> tuple[Report | None, ReportFilter]:
+    """The report asked for, read from the month's release (``None`` while that release has
+    not been made: reading never makes one), and the filter form as shown."""
     today = timezone.localdate()
     scope = coordinator_scope(request.user, ReportFilter.year_asked(request.GET, today))
     form = ReportFilter(request.GET or None, scope=scope, today=today)
@@ -32,25 +42,23 @@ def _report(request: HttpRequest, *, quiet: bool = False) -> tuple[Report, Repor
     if form.unknown and not quiet:
         messages.warning(request, _("Unknown filters were ignored."))
     code, period, by = form.selection()
-    report = Report(
-        scope,
-        scope.centre(code),
-        period,
-        by,
-        today,
-        settings.CASEWORK_REPORT_THRESHOLD,
-    )
+    k = settings.CASEWORK_REPORT_THRESHOLD
+    released = release_read(scope, period.year, today, k)
     shown = ReportFilter(
         scope=scope,
         today=today,
         initial={"centre": code, "year": period.year, "part": period.part, "by": by},
     )
-    return report, shown
+    if released is None:
+        return None, shown
+    return Report(scope, scope.centre(code), period, by, today, k, released), shown
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     report, form = _report(request)
+    if report is None:
+        return _preparing(request, form)
     tables = report.tables()
     trend = tables["trend"]
     context = {
@@ -85,6 +93,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """One table as CSV, cut from the same protected publication as the screen."""
     report, _form = _report(request, quiet=True)
+    if report is None:
+        return redirect(f"{reverse('reports_dashboard')}?{request.GET.urlencode()}")
     tables = report.tables()
     if table not in tables:
         raise Http404("No such table for this period.")
@@ -102,6 +112,36 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     writer.writerow([])
     writer.writerow([_legend(report.k)])
     return response
+
+
+def _preparing(request: HttpRequest, form: ReportFilter) -> HttpResponse:
+    """The month's figures are not released yet: say so, and offer to prepare them."""
+    year = form.initial["year"]
+    return render(
+        request,
+        "reports/preparing.html",
+        {"form": form, "year": year, "query": request.GET.urlencode()},
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def prepare(request: HttpRequest) -> HttpResponse:
+    """Ask for the month's release of a year (a task makes it: it can take a minute)."""
+    today = timezone.localdate()
+    year = ReportFilter.year_asked(request.POST, today)
+    coordinator_scope(request.user, year)  # 404 for a coordinator of nothing
+    prepare_release.delay(request.user.pk, year)
+    messages.info(
+        request,
+        _("The figures are being prepared. They usually take a minute: show them again then."),
+    )
+    query = request.POST.get("query", "")
+    target = reverse("reports_dashboard")
+    # Only the dashboard's own filters go back into its address.
+    params = QueryDict(query).copy() if query else QueryDict(mutable=True)
+    kept = {name: params[name] for name in KNOWN if name in params}
+    return redirect(f"{target}?{urlencode(kept)}" if kept else target)
 
 
 def _cell(text) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from privacy.models import Erasure, RetentionRun
 from reminders.models import Reminder, Status
+from reports.tasks import make_releases
 
 from .conftest import Browser
 from .referrals.conftest import desk, refer, referral  # noqa: F401 (fixtures)
@@ -226,6 +227,8 @@ MATRIX = {
         None,
         expect(404, coordinator=200),
     ),
+    # Asking for a missing release: a coordinator is sent back to the dashboard.
+    "reports_prepare": ("post", NONE, {"year": "2020"}, expect(404, coordinator=302)),
     # Django's admin is for superusers only; everyone else is sent to its login.
     "admin:index": ("get", NONE, None, expect(302, anonymous=302, superuser=200)),
 }
@@ -280,6 +283,7 @@ def world(
         )
         for kind, status in (("follow_up", Status.SENT), ("goal_target", Status.FAILED))
     )
+    make_releases()  # the nightly job: the dashboard reads the month's release
     return {
         "notification": notification,
         "failed_reminder": failed,

@@ -134,6 +134,7 @@ def test_a_rate_is_not_shown_when_a_count_it_comes_from_is_hidden(
         case = make_case(holder)
         refer(holder, case, training, type="training")
         Referral.objects.filter(case=case).update(sent_at=moment, status=status)
+    make_releases()  # the nightly job
     page = web(coordinator).get(reverse("reports_dashboard"), {"year": THIS_YEAR})
     table = page.context["tables"]["referrals"]
     row = next(r for r in table.rows if r.label == "Training")
