@@ -125,3 +125,21 @@ def get_client_file_for(user: User, pk: int) -> tuple[Client, list[Case], bool]:
 def can_change_client(user: User, client: Client) -> bool:
     latest = with_access(Case.objects.filter(client=client), user).order_by("-number").first()
     return latest is not None and (latest.user_is_assigned or latest.user_has_change_grant)
+
+
+def case_shares(case: Case) -> list[dict]:
+    """The colleagues a case already fetched through this layer is shared with, and whether
+    they may edit (one query)."""
+    by_user: dict[int, dict] = {}
+    grants = CaseUserObjectPermission.objects.filter(content_object=case).select_related(
+        "user", "permission"
+    )
+    for grant in grants:
+        entry = by_user.setdefault(grant.user_id, {"user": grant.user, "can_change": False})
+        if grant.permission.codename == "change_case":
+            entry["can_change"] = True
+    return sorted(by_user.values(), key=lambda e: str(e["user"]))
+
+
+def is_shared_with(case: Case, colleague: User) -> bool:
+    return CaseUserObjectPermission.objects.filter(content_object=case, user=colleague).exists()

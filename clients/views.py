@@ -23,9 +23,11 @@ from . import services
 from .access import (
     Action,
     can,
+    case_shares,
     get_case_for,
     get_client_file_for,
     get_client_for,
+    is_shared_with,
 )
 from .extensions import sections_for
 from .forms import (
@@ -35,7 +37,6 @@ from .forms import (
     TransferForm,
 )
 from .history import case_history_entries, client_history_entries
-from .models import CaseUserObjectPermission
 from .services import CLIENT_EDITABLE_FIELDS
 
 
@@ -139,19 +140,6 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("case_detail", pk=case.pk)
 
 
-def _shares(case) -> list[dict]:
-    """The colleagues a case is shared with, and whether they may edit."""
-    by_user: dict[int, dict] = {}
-    grants = CaseUserObjectPermission.objects.filter(content_object=case).select_related(
-        "user", "permission"
-    )
-    for grant in grants:
-        entry = by_user.setdefault(grant.user_id, {"user": grant.user, "can_change": False})
-        if grant.permission.codename == "change_case":
-            entry["can_change"] = True
-    return sorted(by_user.values(), key=lambda e: str(e["user"]))
-
-
 def _case_page(request: HttpRequest, case, **forms) -> HttpResponse:
     user = request.user
     manage = can(user, case, Action.MANAGE)
@@ -162,7 +150,7 @@ def _case_page(request: HttpRequest, case, **forms) -> HttpResponse:
         "can_change": can_change,
         "sections": sections_for(user, case, can_change),
         "can_manage": manage,
-        "shares": _shares(case) if manage else [],
+        "shares": case_shares(case) if manage else [],
         "status_form": forms.get("status_form")
         or StatusForm(current_status=case.status, initial={"version": case.version, "outcome": ""}),
         "share_form": forms.get("share_form") or (ShareForm(case=case) if manage else None),
@@ -208,9 +196,7 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk, Action.MANAGE)
     form = ShareForm(request.POST, case=case)
     if form.is_valid():
-        already_shared = CaseUserObjectPermission.objects.filter(
-            content_object=case, user=form.cleaned_data["colleague"]
-        ).exists()
+        already_shared = is_shared_with(case, form.cleaned_data["colleague"])
         try:
             services.case_share(
                 actor=request.user,
