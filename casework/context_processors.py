@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from . import two_factor
+from .signin import two_factor
 
 
 def navigation(request: HttpRequest) -> dict:

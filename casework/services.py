@@ -14,10 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notices, two_factor
+from . import notices
 from .errors import RuleBroken
 from .history import delete_as, save_as
 from .models import Role, User, UserRole
+from .signin import two_factor
 
 security_log = logging.getLogger("casework.security")
 

@@ -3,7 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import idle, two_factor_views, views
+from . import views
+from .signin import idle
+from .signin import views as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),

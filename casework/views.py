@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import two_factor
 from .errors import RuleBroken
 from .forms import AccessLogFilterForm, LanguageForm, UserCreateForm, UserEditForm
 from .models import AccessLog, Role, User, UserRole
@@ -28,6 +27,7 @@ from .services import (
     user_unlock,
     user_update,
 )
+from .signin import two_factor
 
 
 @login_required

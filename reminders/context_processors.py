@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from casework import two_factor
+from casework.signin import two_factor
 
 from .models import Reminder
 

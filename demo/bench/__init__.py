@@ -19,7 +19,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import two_factor
+from casework.signin import two_factor
 from clients.access import get_case_for
 from reminders import delivery
 from reminders.models import Reminder, Status

@@ -1,6 +1,6 @@
 /* Warns before an idle sign-in ends, and keeps it alive while the user works in the page.
 
-   The server is the judge (casework/idle.py): this script asks it how long is left before it
+   The server is the judge (casework/signin/idle.py): this script asks it how long is left before it
    warns (another tab may have been in use), tells it once a minute that the user typed or
    clicked, and when the time is up sends the browser to the sign-in page, which brings the
    user back here. A session form's text is kept as a server-side draft meanwhile (drafts.js). */

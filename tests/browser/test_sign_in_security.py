@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from casework import two_factor
+from casework.signin import two_factor
 from sessions.models import SessionDraft
 from tests.factories import PASSWORD, CentreFactory, counsellor, make_case
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from casework import idle
+from casework.signin import idle
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework import two_factor
 from casework.models import BackupCode, User
+from casework.signin import two_factor
 from tests.factories import PASSWORD, UserFactory
 
 from ..conftest import Browser

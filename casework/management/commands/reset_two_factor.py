@@ -3,8 +3,8 @@ reach: a superuser, a coordinator of a network, or the last centre admin)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework import two_factor
 from casework.models import User
+from casework.signin import two_factor
 
 
 class Command(BaseCommand):

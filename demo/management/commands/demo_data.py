@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.models import Centre, Network, ReminderEmail, Role, User, UserRole
-from casework.two_factor import give_demo_authenticator
+from casework.signin.two_factor import give_demo_authenticator
 from clients import services
 from clients.models import CaseOutcome, CaseStatus, Client, ResidenceSituation
 from referrals import services as referring

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import BackupCode, User
+from casework.models import BackupCode, User
 
 security_log = logging.getLogger("casework.security")
 
