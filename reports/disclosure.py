@@ -108,7 +108,8 @@ def protect_cells(
     each: five referrals of one person are one person, and small too.
 
     ``withheld`` cells are not published whatever their value (a breakdown of a period still
-    running): hidden from the start, they neither need a partner nor count as one."""
+    running): hidden from the start, they are partners to what else their lines hide but need
+    none of their own (unless small: then they are primary like any other)."""
     if k < 2:
         raise ValueError("The threshold k must be at least 2.")
     members = [(*parts, total) for parts, total in lines]

@@ -2,7 +2,7 @@
 
 Everything runs inside one transaction that is rolled back at the end, and every timed run
 inside a savepoint rolled back after it: the access log rows the pages write, the release the
-dashboard makes, the reminders the sweep claims, all vanish, so the next run finds the same
+nightly job makes, the reminders the sweep claims, all vanish, so the next run finds the same
 database. (A request in production commits its access log row; that commit is not timed here.)
 """
 

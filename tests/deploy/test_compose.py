@@ -97,6 +97,19 @@ def test_the_casework_services_use_the_deploy_configuration():
     assert any(schedule.startswith(m.split(":")[1]) for m in SERVICES["beat"]["volumes"])
 
 
+def test_celery_runs_the_projects_app_where_it_lives():
+    """Found in review: after the move to config/, the worker and beat still named the old app."""
+    from django.conf import settings
+
+    app = settings.ROOT_URLCONF.split(".")[0]  # config: the package that holds the Celery app
+    commands = [COMPOSE["services"][name]["command"] for name in ("worker", "beat")]
+    for command in commands:
+        assert command[command.index("--app") + 1] == app, command
+    for unit in ("casework-worker.service", "casework-beat.service"):
+        assert f"--app {app} " in (DEPLOY / "systemd" / unit).read_text()
+    assert f"--app {app} " in (DEPLOY.parent / "Procfile").read_text()
+
+
 def test_every_named_volume_and_network_is_declared():
     for name, service in SERVICES.items():
         for mount in service.get("volumes", []):
